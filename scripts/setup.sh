@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Installs every Debian package mailsim's build, demo and tests need. Idempotent; run as root.
+set -euo pipefail
+export DEBIAN_FRONTEND=noninteractive
+pkgs=(
+  build-essential cmake ninja-build pkg-config
+  libboost-graph-dev nlohmann-json3-dev libcli11-dev catch2 libsqlite3-dev libbenchmark-dev
+  python3 python3-aiosmtpd swaks fetchmail s-nail tshark libxml2-utils graphviz tmux
+  chromium
+)
+# The machine image ships Node.js and npm (used only by the browser test); Debian's would conflict.
+command -v npm >/dev/null || pkgs+=(nodejs npm)
+missing=()
+for p in "${pkgs[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  apt-get update
+  # tshark asks whether non-root users may capture; answer no without a prompt.
+  echo "wireshark-common wireshark-common/install-setuid boolean false" | debconf-set-selections
+  apt-get install -y --no-install-recommends "${missing[@]}"
+fi

@@ -1,0 +1,57 @@
+#include "sim/time.hpp"
+
+#include <cstdio>
+
+namespace mailsim::sim {
+
+std::string format_duration(Time t) {
+  const bool negative = t < 0;
+  if (negative) t = -t;
+  const long long h = t / kHour;
+  const long long m = (t % kHour) / kMinute;
+  const long long s = (t % kMinute) / kSecond;
+  const long long us = t % kSecond;
+  char buf[64];
+  if (h > 0)
+    std::snprintf(buf, sizeof buf, "%s%lldh%02lldm%02lld.%06llds", negative ? "-" : "", h, m, s, us);
+  else if (m > 0)
+    std::snprintf(buf, sizeof buf, "%s%lldm%02lld.%06llds", negative ? "-" : "", m, s, us);
+  else
+    std::snprintf(buf, sizeof buf, "%s%lld.%06llds", negative ? "-" : "", s, us);
+  return buf;
+}
+
+namespace {
+// Days since 1970-01-01 to civil date (Howard Hinnant's algorithm); no time zone database needed.
+void civil_from_days(long long z, int& y, unsigned& m, unsigned& d) {
+  z += 719468;
+  const long long era = (z >= 0 ? z : z - 146096) / 146097;
+  const unsigned doe = static_cast<unsigned>(z - era * 146097);
+  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  const long long yy = static_cast<long long>(yoe) + era * 400;
+  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  const unsigned mp = (5 * doy + 2) / 153;
+  d = doy - (153 * mp + 2) / 5 + 1;
+  m = mp < 10 ? mp + 3 : mp - 9;
+  y = static_cast<int>(yy + (m <= 2));
+}
+}  // namespace
+
+std::string rfc5322_date(std::int64_t epoch_seconds, Time t) {
+  static const char* const kDays[] = {"Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"};
+  static const char* const kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                        "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+  const long long secs = epoch_seconds + t / kSecond;
+  long long days = secs / 86400;
+  long long rem = secs % 86400;
+  if (rem < 0) { rem += 86400; --days; }
+  int y; unsigned mo, d;
+  civil_from_days(days, y, mo, d);
+  const int wd = static_cast<int>(((days % 7) + 7) % 7);
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%s, %u %s %04d %02lld:%02lld:%02lld +0000", kDays[wd], d, kMonths[mo - 1], y,
+                rem / 3600, (rem % 3600) / 60, rem % 60);
+  return buf;
+}
+
+}  // namespace mailsim::sim
