@@ -1,0 +1,96 @@
+#include "agents/client_sessions.hpp"
+
+namespace mailsim::agents {
+
+namespace {
+
+// Core must offer receive(), take_output(), done(), timeout(), connection_lost(), result().
+template <class Core, class Outcome>
+class ClientSession : public sim::StreamHandler {
+ public:
+  template <class... CoreArgs>
+  ClientSession(Context& ctx, WireParty party, std::function<void(Outcome)> done, CoreArgs&&... args)
+      : ctx_(ctx), party_(std::move(party)), core_(std::forward<CoreArgs>(args)...), done_(std::move(done)) {}
+
+  void connect(sim::HostId from, std::uint32_t to_addr, std::uint16_t port) {
+    sock_ = ctx_.transport.connect(from, to_addr, port, this);
+    party_.conn = sock_.conn;
+    if (!party_.msg.empty()) ctx_.trace.tag_connection(sock_.conn, party_.msg);
+    arm(ctx_.timeouts.smtp_greeting);
+  }
+
+  void on_open(sim::SocketId) override {}
+  void on_data(sim::SocketId, std::string_view bytes) override {
+    core_.receive(bytes);
+    flush();
+  }
+  void on_peer_closed(sim::SocketId) override {
+    core_.connection_lost();
+    finish(std::nullopt);
+  }
+  void on_error(sim::SocketId, sim::NetError e) override {
+    core_.connection_lost();
+    closed_ = true;  // the transport already forgot this end
+    finish(e);
+  }
+
+ private:
+  void arm(sim::Time limit) {
+    ctx_.engine.cancel(timer_);
+    timer_ = ctx_.engine.after(limit, [this] {
+      core_.timeout();
+      flush();
+      if (!finished_) finish(std::nullopt);
+    });
+  }
+  void flush() {
+    auto out = core_.take_output();
+    bool content = false;
+    for (const auto& o : out) content |= o.kind == decltype(o.kind)::Content;
+    send_outputs(ctx_, sock_, party_, out);
+    if (core_.done()) return finish(std::nullopt);
+    arm(content ? ctx_.timeouts.smtp_data_end : ctx_.timeouts.smtp_command);
+  }
+  void finish(std::optional<sim::NetError> err) {
+    if (finished_) return;
+    finished_ = true;
+    ctx_.engine.cancel(timer_);
+    if (!closed_) ctx_.transport.close(sock_);
+    closed_ = true;
+    Outcome outcome{core_.result(), err};
+    auto done = std::move(done_);
+    // Free the session after this callback; report first so that callers see the result.
+    ctx_.engine.after(0, [this] { delete this; });
+    done(std::move(outcome));
+  }
+
+  Context& ctx_;
+  WireParty party_;
+  Core core_;
+  std::function<void(Outcome)> done_;
+  sim::SocketId sock_;
+  sim::TimerId timer_;
+  bool closed_ = false, finished_ = false;
+};
+
+}  // namespace
+
+void start_smtp_session(Context& ctx, sim::HostId from, std::uint32_t to_addr, std::uint16_t port, WireParty party,
+                        smtp::ClientConfig config, smtp::Transaction txn, std::function<void(SmtpOutcome)> done) {
+  party.direction = sim::Direction::Request;
+  party.protocol = "SMTP";
+  auto* s = new ClientSession<smtp::SmtpClient, SmtpOutcome>(ctx, std::move(party), std::move(done),
+                                                              std::move(config), std::move(txn));
+  s->connect(from, to_addr, port);
+}
+
+void start_pop3_session(Context& ctx, sim::HostId from, std::uint32_t to_addr, std::uint16_t port, WireParty party,
+                        pop3::ClientConfig config, std::function<void(Pop3Outcome)> done) {
+  party.direction = sim::Direction::Request;
+  party.protocol = "POP3";
+  auto* s = new ClientSession<pop3::Pop3Client, Pop3Outcome>(ctx, std::move(party), std::move(done),
+                                                             std::move(config));
+  s->connect(from, to_addr, port);
+}
+
+}  // namespace mailsim::agents

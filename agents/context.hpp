@@ -1,0 +1,46 @@
+#pragma once
+// What every agent is given: the infrastructure of one simulation. Agents never reach
+// each other through it; they talk over the network or through narrow hand-offs.
+#include <cstdint>
+#include <string>
+
+#include "agents/ledger.hpp"
+#include "sim/engine.hpp"
+#include "sim/trace.hpp"
+#include "sim/transport.hpp"
+
+namespace mailsim::agents {
+
+// RFC 5321 section 4.5.3.2 timeouts (and POP3's 10-minute autologout), all scaled by the
+// scenario's `time_scale` so that a classroom run need not wait minutes of simulated time.
+struct Timeouts {
+  sim::Time smtp_greeting = 5 * sim::kMinute;
+  sim::Time smtp_command = 5 * sim::kMinute;
+  sim::Time smtp_data_block = 3 * sim::kMinute;
+  sim::Time smtp_data_end = 10 * sim::kMinute;
+  sim::Time smtp_server_idle = 5 * sim::kMinute;
+  sim::Time pop3_autologout = 10 * sim::kMinute;
+  sim::Time dns_query = 5 * sim::kSecond;
+  int dns_attempts = 3;
+};
+
+struct Context {
+  sim::Engine& engine;
+  sim::Network& net;
+  sim::Transport& transport;
+  sim::Trace& trace;
+  Ledger& ledger;
+  std::int64_t start_epoch = 0;  // wall-clock seconds at simulated time 0
+  Timeouts timeouts;
+  // Time an agent takes to process a hand-off (queueing, storing): small but non-zero,
+  // so that steps appear in a sensible order.
+  sim::Time processing_delay = 100;
+};
+
+// Ports of the well-known services.
+inline constexpr std::uint16_t kPortSmtp = 25;
+inline constexpr std::uint16_t kPortSubmission = 587;
+inline constexpr std::uint16_t kPortPop3 = 110;
+inline constexpr std::uint16_t kPortDns = 53;
+
+}  // namespace mailsim::agents

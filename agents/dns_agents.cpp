@@ -1,0 +1,193 @@
+#include "agents/dns_agents.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <memory>
+
+#include "agents/dns/message.hpp"
+#include "agents/wire_trace.hpp"
+
+namespace mailsim::agents {
+
+std::uint64_t dns_exchange_key(std::uint32_t client, std::uint16_t port, std::uint16_t id) {
+  // High bit set: never collides with a stream connection id.
+  return (1ull << 63) | (static_cast<std::uint64_t>(client) << 32) | (static_cast<std::uint64_t>(port) << 16) | id;
+}
+
+namespace {
+sim::TraceEvent dns_event(Context& ctx, const sim::Actor& self, const sim::Actor& peer, sim::Direction dir,
+                          const dns::Message& m, const std::string& msg) {
+  sim::TraceEvent e;
+  e.time = ctx.engine.now();
+  e.step = sim::Step::Relay;
+  e.kind = sim::TraceKind::Line;
+  e.actor = self;
+  e.peer = peer;
+  e.protocol = "DNS";
+  e.direction = dir;
+  e.line = dns::describe(m);
+  e.msg = msg;
+  if (m.response && m.rcode == dns::Rcode::NxDomain) e.alert = sim::Alert::Permanent;
+  if (m.response && m.rcode == dns::Rcode::ServFail) e.alert = sim::Alert::Transient;
+  return e;
+}
+bool same_name(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
+         });
+}
+}  // namespace
+
+DnsServerAgent::DnsServerAgent(Context& ctx, sim::HostId host, dns::Zone zone)
+    : ctx_(ctx), host_(host), zone_(std::move(zone)) {}
+
+void DnsServerAgent::start() {
+  ctx_.transport.bind_udp(host_, kPortDns, [this](std::uint32_t from, std::uint16_t port, std::string_view bytes) {
+    on_query(from, port, bytes);
+  });
+}
+
+void DnsServerAgent::stop() { ctx_.transport.unbind_udp(host_, kPortDns); }
+
+void DnsServerAgent::on_query(std::uint32_t from, std::uint16_t port, std::string_view bytes) {
+  auto query = dns::decode(bytes);
+  if (!query || query->response) return;  // not a query: drop it, as servers do with garbage
+  const dns::Message answer = zone_.answer(*query);
+  const auto peer_host = ctx_.net.host_by_address(from);
+  const sim::Actor self{"DNS", ctx_.net.host(host_).name};
+  const sim::Actor peer{"MTA", peer_host ? ctx_.net.host(*peer_host).name : dns::format_ipv4(from)};
+  const std::string msg = ctx_.trace.message_of_connection(dns_exchange_key(from, port, query->id));
+  ctx_.trace.add(dns_event(ctx_, self, peer, sim::Direction::Response, answer, msg));
+  ctx_.transport.send_datagram(host_, kPortDns, from, port, dns::encode(answer));
+}
+
+struct PendingQuery {
+  dns::Message query;
+  std::string msg;
+  std::uint16_t port = 0;
+  int attempts = 0;
+  bool finished = false;
+  sim::TimerId timer;
+  std::function<void(Resolver::Answer)> done;
+};
+
+Resolver::Resolver(Context& ctx, sim::HostId host, sim::Actor self, std::uint32_t server_address,
+                   std::string server_host)
+    : ctx_(ctx),
+      host_(host),
+      self_(std::move(self)),
+      server_address_(server_address),
+      server_host_(std::move(server_host)),
+      ids_(ctx.engine.rng("dns.id." + self_.host)) {}
+
+void Resolver::query(const std::string& name, dns::Type type, const std::string& msg, std::function<void(Answer)> done) {
+  auto q = std::make_shared<PendingQuery>();
+  q->query.id = static_cast<std::uint16_t>(ids_.below(65536));
+  q->query.recursion_desired = true;
+  q->query.questions.push_back(dns::Question{name, type});
+  q->msg = msg;
+  q->port = ctx_.transport.ephemeral_port(host_);
+  q->done = std::move(done);
+  ctx_.transport.bind_udp(host_, q->port, [this, q](std::uint32_t, std::uint16_t, std::string_view bytes) {
+    auto reply = dns::decode(bytes);
+    if (q->finished || !reply || !reply->response || reply->id != q->query.id) return;
+    q->finished = true;
+    ctx_.engine.cancel(q->timer);
+    // Unbinding destroys this very handler: do it after it has returned.
+    ctx_.engine.after(0, [this, port = q->port] { ctx_.transport.unbind_udp(host_, port); });
+    auto keep = q;
+    keep->done(Answer{false, std::move(*reply)});
+  });
+  attempt(q);
+}
+
+void Resolver::attempt(std::shared_ptr<PendingQuery> q) {
+  if (q->finished) return;
+  if (q->attempts++ >= ctx_.timeouts.dns_attempts) {
+    q->finished = true;
+    ctx_.transport.unbind_udp(host_, q->port);
+    trace_note(ctx_, sim::Step::Relay, self_, q->msg,
+               "DNS query " + dns::describe(q->query) + " got no answer after " + std::to_string(q->attempts - 1) +
+                   " attempts",
+               sim::Alert::Transient);
+    q->done(Answer{true, {}});
+    return;
+  }
+  const std::uint32_t self_addr = ctx_.net.host(host_).address;
+  ctx_.trace.tag_connection(dns_exchange_key(self_addr, q->port, q->query.id), q->msg);
+  ctx_.trace.add(dns_event(ctx_, self_, sim::Actor{"DNS", server_host_}, sim::Direction::Request, q->query, q->msg));
+  ctx_.transport.send_datagram(host_, q->port, server_address_, kPortDns, dns::encode(q->query));
+  q->timer = ctx_.engine.after(ctx_.timeouts.dns_query, [this, q] { attempt(q); });
+}
+
+void Resolver::resolve_mail_hosts(const std::string& domain, const std::string& msg,
+                                  std::function<void(MxResult)> done) {
+  query(domain, dns::Type::MX, msg, [this, domain, msg, done](Answer a) {
+    auto result = std::make_shared<MxResult>();
+    if (a.timed_out || a.message.rcode == dns::Rcode::ServFail) {
+      result->outcome = MxResult::Outcome::Transient;
+      result->reason = "DNS lookup of MX " + domain + " failed temporarily";
+      return done(*result);
+    }
+    if (a.message.rcode == dns::Rcode::NxDomain) {
+      result->outcome = MxResult::Outcome::Permanent;
+      result->reason = "Host or domain name not found. Name service error for name=" + domain + " type=MX: NXDOMAIN";
+      return done(*result);
+    }
+    std::vector<dns::Record> mx;
+    for (const auto& r : a.message.answers)
+      if (r.type == dns::Type::MX) mx.push_back(r);
+    if (mx.empty()) {
+      // RFC 5321 section 5.1: no MX, so the domain itself is the implicit MX (preference 0).
+      result->targets.push_back(MxTarget{domain, 0, 0});
+    } else {
+      std::stable_sort(mx.begin(), mx.end(), [](const auto& x, const auto& y) { return x.preference < y.preference; });
+      for (const auto& r : mx) {
+        if (r.target.empty()) continue;  // "MX 0 ." (RFC 7505): the domain accepts no mail
+        result->targets.push_back(MxTarget{r.target, 0, r.preference});
+      }
+      if (result->targets.empty()) {
+        result->outcome = MxResult::Outcome::Permanent;
+        result->reason = "domain " + domain + " accepts no mail (null MX)";
+        return done(*result);
+      }
+    }
+    resolve_addresses(result, 0, a.message.additional, msg, done);
+  });
+}
+
+void Resolver::resolve_addresses(std::shared_ptr<MxResult> result, std::size_t i, std::vector<dns::Record> additional,
+                                 const std::string& msg, std::function<void(MxResult)> done) {
+  if (i == result->targets.size()) {
+    // Keep only exchanges with an address; none at all is a permanent failure.
+    std::vector<MxTarget> usable;
+    for (auto& t : result->targets)
+      if (t.address) usable.push_back(t);
+    if (usable.empty()) {
+      result->outcome = result->reason.empty() ? MxResult::Outcome::Permanent : MxResult::Outcome::Transient;
+      if (result->reason.empty()) result->reason = "no address found for the mail exchangers";
+    } else {
+      result->outcome = MxResult::Outcome::Ok;
+    }
+    result->targets = std::move(usable);
+    return done(*result);
+  }
+  MxTarget& t = result->targets[i];
+  for (const auto& r : additional) {
+    if (r.type == dns::Type::A && same_name(r.name, t.host)) {
+      t.address = r.address;
+      return resolve_addresses(result, i + 1, std::move(additional), msg, std::move(done));
+    }
+  }
+  query(t.host, dns::Type::A, msg, [this, result, i, additional, msg, done](Answer a) mutable {
+    if (a.timed_out) result->reason = "DNS lookup of A " + result->targets[i].host + " timed out";
+    for (const auto& r : a.message.answers)
+      if (r.type == dns::Type::A) {
+        result->targets[i].address = r.address;
+        break;
+      }
+    resolve_addresses(result, i + 1, std::move(additional), msg, std::move(done));
+  });
+}
+
+}  // namespace mailsim::agents

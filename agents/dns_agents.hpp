@@ -1,0 +1,67 @@
+#pragma once
+// The DNS server (authoritative for the whole simulated Internet, on UDP port 53) and the
+// stub resolver an MTA uses to find where a domain's mail goes (RFC 5321 section 5.1).
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "agents/context.hpp"
+#include "agents/dns/zone.hpp"
+
+namespace mailsim::agents {
+
+class DnsServerAgent {
+ public:
+  DnsServerAgent(Context& ctx, sim::HostId host, dns::Zone zone);
+  void start();
+  void stop();
+
+ private:
+  void on_query(std::uint32_t from, std::uint16_t port, std::string_view bytes);
+  Context& ctx_;
+  sim::HostId host_;
+  dns::Zone zone_;
+};
+
+struct MxTarget {
+  std::string host;
+  std::uint32_t address = 0;
+  std::uint16_t preference = 0;
+};
+
+struct MxResult {
+  enum class Outcome { Ok, Permanent, Transient } outcome = Outcome::Transient;
+  std::vector<MxTarget> targets;  // in the order to try them
+  std::string reason;             // why it failed, for DSNs and the trace
+};
+
+class Resolver {
+ public:
+  Resolver(Context& ctx, sim::HostId host, sim::Actor self, std::uint32_t server_address, std::string server_host);
+  // Looks up MX (falling back to the domain's own A record when it has no MX) and the
+  // addresses of the exchanges; calls `done` exactly once.
+  void resolve_mail_hosts(const std::string& domain, const std::string& msg, std::function<void(MxResult)> done);
+
+  struct Answer {
+    bool timed_out = false;
+    dns::Message message;
+  };
+  void query(const std::string& name, dns::Type type, const std::string& msg, std::function<void(Answer)> done);
+
+ private:
+  void resolve_addresses(std::shared_ptr<MxResult> result, std::size_t i, std::vector<dns::Record> additional,
+                         const std::string& msg, std::function<void(MxResult)> done);
+  void attempt(std::shared_ptr<struct PendingQuery> q);
+
+  Context& ctx_;
+  sim::HostId host_;
+  sim::Actor self_;
+  std::uint32_t server_address_;
+  std::string server_host_;
+  sim::Rng ids_;
+};
+
+// Key under which a DNS exchange is tagged with its message id in the trace.
+std::uint64_t dns_exchange_key(std::uint32_t client, std::uint16_t port, std::uint16_t id);
+
+}  // namespace mailsim::agents

@@ -1,0 +1,55 @@
+#pragma once
+// Configuration of one provider's mail server, as loaded from the scenario: its domains,
+// its users, its services and its policies.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "sim/time.hpp"
+
+namespace mailsim::agents {
+
+struct UserAccount {
+  std::string address;  // lower-case local@domain
+  std::string password;
+  std::size_t quota_octets = 0;  // 0 = unlimited
+};
+
+// Retry schedule of the deferred queue (RFC 5321 section 4.5.4.1): the first retry after
+// `first`, then every `interval` (times `backoff` each time, capped at `max_interval`),
+// giving up once a message has been queued for `give_up`.
+struct RetryConfig {
+  sim::Time first = 30 * sim::kMinute;
+  sim::Time interval = 30 * sim::kMinute;
+  double backoff = 1.0;
+  sim::Time max_interval = 4 * sim::kHour;
+  sim::Time give_up = 5 * sim::kDay;
+};
+
+struct PolicyConfig {
+  std::size_t max_message_size = 10 * 1024 * 1024;
+  std::size_t max_recipients = 100;
+  bool greylisting = false;
+  sim::Time greylist_delay = 5 * sim::kMinute;   // a retry after this is accepted
+  std::string reject_subject;                     // substring; a matching subject gets 554
+  bool quota_full_is_permanent = true;            // 552 (bounce) or 452 (defer)
+};
+
+struct MailServerConfig {
+  std::string host;                  // host name, also the SMTP hostname
+  std::vector<std::string> domains;  // domains whose mailboxes live here
+  std::vector<std::string> relay_domains;  // domains it accepts to forward (backup MX)
+  std::vector<std::string> relay_clients;  // hosts allowed to relay through port 25 (smarthost)
+  std::vector<UserAccount> users;
+  bool smtp = true, submission = true, pop3 = true;
+  std::optional<std::string> smarthost;    // send all remote mail through this host
+  std::uint32_t smarthost_address = 0;
+  std::optional<std::string> external;      // "127.0.0.1:PORT": hand remote mail to a real server
+  std::uint32_t dns_address = 0;
+  std::string dns_host;
+  RetryConfig retry;
+  PolicyConfig policy;
+};
+
+}  // namespace mailsim::agents

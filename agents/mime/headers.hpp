@@ -1,0 +1,31 @@
+#pragma once
+// Trace fields that MTAs add to messages in transit (RFC 5321 §4.4).
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+namespace mailsim::mime {
+
+// The message with "Name: value" (folded) put before its first line; existing fields keep their
+// order. A pre-folded value is unfolded first and stray CR/LF become spaces, so the value can
+// never inject a field. Throws std::invalid_argument if `name` is not a valid field name.
+std::string prepend_header(std::string_view message, std::string_view name, std::string_view value);
+
+struct ReceivedInfo {
+  std::string helo;         // the client's EHLO/HELO argument
+  std::string client_host;  // reverse-DNS name; empty = "unknown"
+  std::string client_ip;    // IPv4 or IPv6 text; IPv6 gets the "IPv6:" tag
+  std::string by_host;
+  std::string protocol;  // SMTP|ESMTP|ESMTPA|ESMTPS|ESMTPSA|LMTP; empty = ESMTP
+  std::string id;        // optional
+  std::string for_rcpt;  // optional, with or without <>
+  std::string date;      // RFC 5322 date-time
+};
+
+// The value of a Received: field:
+// "from HELO (host [ip]) by host with ESMTP id ID for <rcpt>; date".
+// Client-supplied text (HELO) is reduced to printable non-space ASCII without "()[];\" so it
+// cannot fake the comment that records who really connected.
+std::string received_header(const ReceivedInfo& info);
+
+}  // namespace mailsim::mime

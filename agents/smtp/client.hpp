@@ -1,0 +1,119 @@
+#pragma once
+// Sans-I/O SMTP client for one transaction (RFC 5321; PIPELINING RFC 2920, SIZE RFC 1870,
+// 8BITMIME RFC 6152, AUTH PLAIN/LOGIN RFC 4954). It consumes the server's bytes and
+// produces command lines and the DATA content; the wrapper owns the connection and timers
+// (phase() tells it which RFC 5321 section 4.5.3.2 timeout applies).
+//
+// Every command sent is queued as a Pending step; each reply answers the oldest one. That
+// single rule covers lock-step and pipelined dialogues alike.
+#include <cstddef>
+#include <deque>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "agents/smtp/reply.hpp"
+#include "agents/smtp/wire.hpp"
+
+namespace mailsim::smtp {
+
+struct ClientConfig {
+  std::string helo_name;
+  // user, password; AUTH PLAIN, or LOGIN when only LOGIN is offered. Skipped when the server
+  // offers neither (the server may then refuse MAIL with 530).
+  std::optional<std::pair<std::string, std::string>> auth;
+  bool pipelining = true;    // use PIPELINING when offered
+  bool declare_size = true;  // MAIL ... SIZE=n when SIZE is offered
+};
+
+struct Transaction {
+  std::string mail_from;              // "" for the null sender <>
+  std::vector<std::string> rcpt_to;
+  std::string content;                // CRLF lines, NOT dot-stuffed
+  bool body_8bit = false;
+};
+
+struct RecipientResult {
+  std::string rcpt;
+  Reply reply;  // the RCPT reply when refused; for accepted ones the reply after the dot (or
+                // whatever ended the attempt, e.g. the DATA refusal or a lost connection)
+};
+
+struct ClientResult {
+  enum class Outcome { Delivered, Transient, Permanent, ConnectionLost } outcome = Outcome::Transient;
+  Reply last_reply;  // the reply that decided the outcome (client-made ones say "(local)")
+  std::string stage;  // "greeting","ehlo","auth","mail","rcpt","data","content","quit"
+  // Per recipient that was answered, in Transaction order (refusals made locally, for
+  // addresses unsafe to send, included). Empty when the session failed before RCPT or MAIL
+  // was refused: then last_reply applies to every recipient.
+  std::vector<RecipientResult> recipients;
+};
+
+// What the server advertised in its EHLO reply.
+struct ServerExtensions {
+  bool esmtp = false, pipelining = false, size = false, eightbitmime = false;
+  bool enhanced_status_codes = false, auth_plain = false, auth_login = false;
+  std::size_t size_limit = 0;  // 0 = no limit given
+};
+
+class SmtpClient {
+ public:
+  enum class Phase { Greeting, Ehlo, Auth, Mail, Rcpt, DataStart, DataEnd, Quit, Done };
+
+  SmtpClient(ClientConfig config, Transaction transaction);
+
+  void receive(std::string_view bytes);  // never throws
+  std::vector<Output> take_output();
+  void connection_lost();  // -> ConnectionLost unless the outcome was already decided
+  void timeout();          // no reply in time: Transient, close without waiting
+
+  bool done() const { return done_; }
+  bool wants_close() const { return done_; }
+  const ClientResult& result() const { return result_; }
+  Phase phase() const;
+  const ServerExtensions& extensions() const { return ext_; }
+  std::size_t buffered_bytes() const { return parser_.buffered(); }
+
+ private:
+  enum class Step { Greeting, Ehlo, Helo, AuthUser, AuthPassword, AuthResult, Mail, Rcpt, Data, Content, Quit };
+  struct Pending {
+    Step step;
+    std::size_t index = 0;  // Rcpt: which recipient
+  };
+
+  void on_reply(const Reply& r);
+  void on_ehlo_reply(const Reply& r);
+  void after_hello();
+  void start_mail();
+  void on_mail_reply(const Reply& r);
+  void on_rcpt_reply(std::size_t index, const Reply& r);
+  void on_data_reply(const Reply& r);
+  void on_content_reply(const Reply& r);
+  bool send_next_rcpt(std::size_t from);
+  void send(Step step, std::string line, std::size_t index = 0);
+  void fail_and_quit(const char* stage, const Reply& r);
+  void fail_without_accepted_recipients();
+  void finish(ClientResult::Outcome outcome, const char* stage, const Reply& r);
+  void close();
+  bool pipelined() const { return config_.pipelining && ext_.pipelining; }
+  std::size_t accepted_count() const;
+  const char* stage_of(Step step) const;
+
+  ClientConfig config_;
+  Transaction txn_;
+  std::string wire_content_;       // canonical CRLF, dot-stuffed
+  std::size_t content_size_ = 0;   // octets before stuffing, as SIZE counts them
+  ReplyParser parser_;
+  ServerExtensions ext_;
+  std::deque<Pending> pending_;
+  std::vector<std::optional<Reply>> rcpt_replies_;  // per recipient; nullopt = not asked (yet)
+  std::optional<Reply> mail_failure_;
+  bool finished_ = false;  // outcome decided
+  bool done_ = false;      // nothing more to do; close the connection
+  ClientResult result_;
+  std::vector<Output> output_;
+};
+
+}  // namespace mailsim::smtp

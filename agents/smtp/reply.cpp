@@ -1,0 +1,117 @@
+#include "agents/smtp/reply.hpp"
+
+#include "agents/smtp/wire.hpp"
+
+namespace mailsim::smtp {
+
+Reply Reply::make(int code, std::string enhanced, std::string text) {
+  return Reply{code, std::move(enhanced), {std::move(text)}};
+}
+
+std::string Reply::summary() const {
+  std::string s = std::to_string(code);
+  if (!enhanced.empty()) s += " " + enhanced;
+  if (!text.empty() && !text.front().empty()) s += " " + text.front();
+  return s;
+}
+
+namespace {
+
+bool is_digit(char c) { return c >= '0' && c <= '9'; }
+
+// 1 to 3 digits starting at pos; returns the position after them, or npos.
+std::size_t skip_number(std::string_view s, std::size_t pos) {
+  std::size_t n = 0;
+  while (pos + n < s.size() && is_digit(s[pos + n]) && n < 4) ++n;
+  return n >= 1 && n <= 3 ? pos + n : std::string_view::npos;
+}
+
+std::string printable(std::string_view text) {
+  std::string out(text);
+  for (char& c : out) {
+    const auto u = static_cast<unsigned char>(c);
+    if (u < 0x20 || u >= 0x7f) c = '?';
+  }
+  return out;
+}
+
+// Length of a leading enhanced code (without the following space), or 0.
+std::size_t enhanced_prefix(std::string_view text, char class_digit) {
+  const std::size_t sp = text.find(' ');
+  const std::string_view word = text.substr(0, sp);
+  return is_enhanced_code(word, class_digit) ? word.size() : 0;
+}
+
+}  // namespace
+
+bool is_enhanced_code(std::string_view code, char class_digit) {
+  if (code.size() < 5 || code[0] != class_digit || code[1] != '.') return false;
+  std::size_t pos = skip_number(code, 2);
+  if (pos == std::string_view::npos || pos >= code.size() || code[pos] != '.') return false;
+  pos = skip_number(code, pos + 1);
+  return pos == code.size();
+}
+
+std::vector<std::string> format_reply(const Reply& reply, bool with_enhanced) {
+  const std::string code = std::to_string(reply.code);
+  const bool add_enhanced = with_enhanced && is_enhanced_code(reply.enhanced, code[0]);
+  const std::vector<std::string> empty{""};
+  const auto& lines = reply.text.empty() ? empty : reply.text;
+  std::vector<std::string> out;
+  out.reserve(lines.size());
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    std::string line = code + (i + 1 == lines.size() ? ' ' : '-');
+    if (add_enhanced) line += reply.enhanced + (lines[i].empty() ? "" : " ");
+    line += printable(lines[i]);
+    if (line.size() > kMaxReplyLine - 2) line.resize(kMaxReplyLine - 2);
+    out.push_back(std::move(line));
+  }
+  return out;
+}
+
+std::optional<Reply> ReplyParser::fail(std::string why) {
+  if (error_.empty()) error_ = std::move(why);
+  partial_ = Reply{};
+  reader_ = LineReader(kMaxReplyText);  // nothing after a broken reply will be read
+  return std::nullopt;
+}
+
+std::size_t ReplyParser::buffered() const {
+  std::size_t n = reader_.buffered();
+  for (const auto& t : partial_.text) n += t.size();
+  return n;
+}
+
+std::optional<Reply> ReplyParser::next() {
+  while (error_.empty()) {
+    std::optional<Line> line = reader_.next();
+    if (!line) return std::nullopt;
+    const std::string_view text = line->text;
+    if (line->overlong) return fail("reply line too long");
+    const bool digits = text.size() >= 3 && text[0] >= '2' && text[0] <= '5' &&
+                        is_digit(text[1]) && is_digit(text[2]);
+    if (!digits || (text.size() > 3 && text[3] != ' ' && text[3] != '-'))
+      return fail("malformed reply line: " + printable(text.substr(0, 40)));
+    const int code = (text[0] - '0') * 100 + (text[1] - '0') * 10 + (text[2] - '0');
+    if (!partial_.text.empty() && code != partial_.code)
+      return fail("reply code changed inside a multi-line reply");
+    if (partial_.text.size() >= kMaxReplyLines)
+      return fail("multi-line reply too long");
+    partial_.code = code;
+    std::string_view body = text.size() > 4 ? text.substr(4) : std::string_view{};
+    // The enhanced code is repeated on every line (RFC 2034); keep it once, strip it everywhere.
+    if (const std::size_t n = enhanced_prefix(body, text[0])) {
+      if (partial_.text.empty()) partial_.enhanced = std::string(body.substr(0, n));
+      body.remove_prefix(n < body.size() ? n + 1 : n);
+    }
+    partial_.text.emplace_back(body);
+    if (text.size() <= 3 || text[3] == ' ') {
+      Reply done = std::move(partial_);
+      partial_ = Reply{};
+      return done;
+    }
+  }
+  return std::nullopt;
+}
+
+}  // namespace mailsim::smtp

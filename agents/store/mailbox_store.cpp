@@ -1,0 +1,137 @@
+#include "agents/store/mailbox_store.hpp"
+
+#include <stdexcept>
+
+#include "agents/store/sqlite.hpp"
+
+namespace mailsim::store {
+namespace {
+
+constexpr std::int64_t kSchemaVersion = 1;
+
+// AUTOINCREMENT keeps ids (and so uids) unique over the store's life, as POP3 UIDL needs.
+// `size` is kept beside the content so that STAT and LIST never read message bodies.
+constexpr const char* kSchema = R"sql(
+  CREATE TABLE IF NOT EXISTS messages (
+    id        INTEGER PRIMARY KEY AUTOINCREMENT,
+    mailbox   TEXT    NOT NULL,
+    content   BLOB    NOT NULL,
+    stored_us INTEGER NOT NULL,
+    size      INTEGER NOT NULL
+  );
+  CREATE INDEX IF NOT EXISTS messages_by_mailbox ON messages (mailbox, id);
+  PRAGMA user_version = 1;
+)sql";
+
+constexpr const char* kColumns = "SELECT id, mailbox, content, stored_us, size FROM messages ";
+
+StoredMessage read_row(const sqlite::Stmt& s) {
+  StoredMessage m;
+  m.id = s.int64(0);
+  m.mailbox = s.bytes(1);
+  m.content = s.bytes(2);
+  m.stored_us = s.int64(3);
+  m.size = static_cast<std::size_t>(s.int64(4));
+  m.uid = std::to_string(m.id) + "." + std::to_string(m.stored_us);
+  return m;
+}
+
+// Runs before the statements are prepared, which fail on a foreign schema.
+sqlite::Db open(const std::string& path) {
+  sqlite::Db db(path, "mailbox store '" + path + "'");
+  // Durability buys nothing in a simulation; speed does.
+  db.exec("PRAGMA journal_mode = MEMORY");
+  db.exec("PRAGMA synchronous = OFF");
+  sqlite::Stmt version(db, "PRAGMA user_version");
+  version.step();
+  if (version.int64(0) > kSchemaVersion)
+    throw std::runtime_error("mailbox store '" + path + "': schema version " +
+                             std::to_string(version.int64(0)) + " is newer than this program");
+  db.exec(kSchema);
+  return db;
+}
+
+}  // namespace
+
+struct MailboxStore::Impl {
+  explicit Impl(const std::string& path) : db(open(path)) {}
+
+  sqlite::Db db;  // declared first: destroyed after the statements that use it
+  sqlite::Stmt insert{db, "INSERT INTO messages (mailbox, content, stored_us, size) VALUES (?, ?, ?, ?)"};
+  sqlite::Stmt by_mailbox{db, (std::string(kColumns) + "WHERE mailbox = ? ORDER BY id").c_str()};
+  sqlite::Stmt by_id{db, (std::string(kColumns) + "WHERE id = ?").c_str()};
+  sqlite::Stmt erase{db, "DELETE FROM messages WHERE id = ?"};
+  sqlite::Stmt stat{db, "SELECT COUNT(*), COALESCE(SUM(size), 0) FROM messages WHERE mailbox = ?"};
+  sqlite::Stmt names{db, "SELECT DISTINCT mailbox FROM messages ORDER BY mailbox"};
+
+  std::pair<std::size_t, std::size_t> count_and_octets(std::string_view mailbox) {
+    sqlite::Use use(stat);
+    stat.bind_text(1, mailbox);
+    stat.step();  // an aggregate always yields one row
+    return {static_cast<std::size_t>(stat.int64(0)), static_cast<std::size_t>(stat.int64(1))};
+  }
+};
+
+MailboxStore::MailboxStore(const std::string& path) : impl_(std::make_unique<Impl>(path)) {}
+MailboxStore::~MailboxStore() = default;
+MailboxStore::MailboxStore(MailboxStore&&) noexcept = default;
+MailboxStore& MailboxStore::operator=(MailboxStore&&) noexcept = default;
+
+std::int64_t MailboxStore::add(std::string_view mailbox, std::string_view content,
+                               std::int64_t stored_us) {
+  if (mailbox.empty()) throw std::invalid_argument("mailbox store: empty mailbox name");
+  auto& s = impl_->insert;
+  sqlite::Use use(s);
+  s.bind_text(1, mailbox).bind_blob(2, content).bind(3, stored_us);
+  s.bind(4, static_cast<std::int64_t>(content.size()));
+  s.step();
+  return impl_->db.last_insert_id();
+}
+
+std::vector<StoredMessage> MailboxStore::list(std::string_view mailbox) const {
+  auto& s = impl_->by_mailbox;
+  sqlite::Use use(s);
+  s.bind_text(1, mailbox);
+  std::vector<StoredMessage> out;
+  while (s.step()) out.push_back(read_row(s));
+  return out;
+}
+
+std::optional<StoredMessage> MailboxStore::get(std::int64_t id) const {
+  auto& s = impl_->by_id;
+  sqlite::Use use(s);
+  s.bind(1, id);
+  if (!s.step()) return std::nullopt;
+  return read_row(s);
+}
+
+void MailboxStore::remove(const std::vector<std::int64_t>& ids) {
+  if (ids.empty()) return;
+  // One transaction: a POP3 UPDATE state deletes all marked messages or none of them.
+  sqlite::Transaction tx(impl_->db);
+  auto& s = impl_->erase;
+  for (std::int64_t id : ids) {
+    sqlite::Use use(s);
+    s.bind(1, id);
+    s.step();
+  }
+  tx.commit();
+}
+
+std::size_t MailboxStore::count(std::string_view mailbox) const {
+  return impl_->count_and_octets(mailbox).first;
+}
+
+std::size_t MailboxStore::octets(std::string_view mailbox) const {
+  return impl_->count_and_octets(mailbox).second;
+}
+
+std::vector<std::string> MailboxStore::mailboxes() const {
+  auto& s = impl_->names;
+  sqlite::Use use(s);
+  std::vector<std::string> out;
+  while (s.step()) out.push_back(s.bytes(0));
+  return out;
+}
+
+}  // namespace mailsim::store

@@ -1,0 +1,251 @@
+#include "cli/lib/world.hpp"
+
+#include <cstdio>
+#include <map>
+
+#include "agents/dns/message.hpp"
+#include "agents/store/maildir.hpp"
+#include "agents/wire_trace.hpp"
+#include "sim/version.hpp"
+
+namespace mailsim::app {
+
+namespace {
+sim::Time scaled(sim::Time t, double scale) { return static_cast<sim::Time>(static_cast<double>(t) * scale); }
+}  // namespace
+
+World::World(const Scenario& scenario, RunOptions options)
+    : scenario_(scenario),
+      engine_(options.seed.value_or(scenario.seed)),
+      net_(engine_),
+      transport_(engine_, net_),
+      trace_(options.trace, options.trace_content),
+      ctx_{engine_, net_, transport_, trace_, ledger_} {
+  ctx_.start_epoch = scenario_.start_epoch;
+  const double k = scenario_.time_scale;
+  auto& t = ctx_.timeouts;
+  t.smtp_greeting = scaled(t.smtp_greeting, k);
+  t.smtp_command = scaled(t.smtp_command, k);
+  t.smtp_data_block = scaled(t.smtp_data_block, k);
+  t.smtp_data_end = scaled(t.smtp_data_end, k);
+  t.smtp_server_idle = scaled(t.smtp_server_idle, k);
+  t.pop3_autologout = scaled(t.pop3_autologout, k);
+
+  for (const auto& h : scenario_.hosts) net_.add_host(sim::HostSpec{h.name, h.address, h.role});
+  for (const auto& l : scenario_.links)
+    net_.add_link(sim::LinkSpec{*net_.find_host(l.a), *net_.find_host(l.b), l.latency, l.bandwidth_bps, l.loss, l.mtu});
+
+  if (!scenario_.dns_server.empty()) {
+    dns::Zone zone;
+    for (const auto& r : scenario_.dns_records) {
+      dns::Record rec;
+      rec.name = r.name;
+      rec.ttl = 3600;
+      if (r.type == "MX") {
+        rec.type = dns::Type::MX;
+        rec.preference = r.preference;
+        rec.target = r.target;
+      } else {
+        rec.type = dns::Type::A;
+        rec.address = r.address;
+      }
+      zone.add(rec);
+    }
+    dns_ = std::make_unique<agents::DnsServerAgent>(ctx_, *net_.find_host(scenario_.dns_server), std::move(zone));
+    dns_->start();
+  }
+  for (auto cfg : scenario_.servers) {
+    cfg.retry.first = scaled(cfg.retry.first, k);
+    cfg.retry.interval = scaled(cfg.retry.interval, k);
+    cfg.retry.max_interval = scaled(cfg.retry.max_interval, k);
+    cfg.retry.give_up = scaled(cfg.retry.give_up, k);
+    cfg.policy.greylist_delay = scaled(cfg.policy.greylist_delay, k);
+    const sim::HostId host = *net_.find_host(cfg.host);
+    servers_.push_back(std::make_unique<agents::MailServer>(ctx_, host, std::move(cfg)));
+    server_hosts_.push_back(host);
+    servers_.back()->start();
+  }
+  std::map<std::string, agents::Mua*> mua_of;
+  for (const auto& u : scenario_.users) {
+    if (u.host.empty()) continue;
+    agents::MuaConfig mc;
+    mc.address = u.address;
+    mc.password = u.password;
+    mc.display_name = u.display_name;
+    mc.server_host = u.server;
+    mc.server_address = net_.host(*net_.find_host(u.server)).address;
+    mc.poll_interval = u.poll_interval;
+    mc.keep_on_server = u.keep_on_server;
+    muas_.push_back(std::make_unique<agents::Mua>(ctx_, *net_.find_host(u.host), mc));
+    mua_of[u.address] = muas_.back().get();
+    if (u.poll_interval > 0) ledger_.add_poller(u.address);
+  }
+  for (const auto& m : scenario_.messages) {
+    agents::MessageRecord rec;
+    rec.id = m.id;
+    rec.from = m.draft.from;
+    rec.subject = m.draft.subject;
+    rec.planned_us = m.at;
+    rec.message_id = agents::planned_message_id(m.id, m.draft.from, ctx_.start_epoch, m.at);
+    for (const auto& a : m.draft.to) rec.rcpts.push_back(agents::RcptRecord{a});
+    for (const auto& a : m.draft.cc) rec.rcpts.push_back(agents::RcptRecord{a});
+    agents::PlannedMessage pm{m.id, m.at, m.draft};
+    pm.draft.message_id = rec.message_id;
+    ledger_.plan(std::move(rec));
+    mua_of.at(m.draft.from)->schedule(std::move(pm));
+  }
+  for (auto& mua : muas_) mua->start_polling();
+  schedule_faults();
+  engine_.set_keep_alive([this] { return !ledger_.settled(); });
+}
+
+World::~World() = default;
+
+agents::MailServer* World::server_on(sim::HostId host) {
+  for (std::size_t i = 0; i < servers_.size(); ++i)
+    if (server_hosts_[i] == host) return servers_[i].get();
+  return nullptr;
+}
+
+void World::schedule_faults() {
+  for (const auto& f : scenario_.faults) {
+    engine_.at(f.at, [this, f] {
+      sim::TraceEvent e;
+      e.time = engine_.now();
+      e.step = sim::Step::Relay;
+      e.kind = sim::TraceKind::Fault;
+      e.actor = sim::Actor{"NET", f.target};
+      e.protocol = "net";
+      e.alert = f.action == "link-up" || f.action == "host-up" || (f.action == "loss" && f.loss == 0)
+                    ? sim::Alert::None
+                    : sim::Alert::Transient;
+      if (f.action.rfind("host", 0) == 0) {
+        const sim::HostId h = *net_.find_host(f.target);
+        const bool up = f.action == "host-up";
+        e.line = "host " + f.target + (up ? " is back up" : " crashed (down)");
+        trace_.add(e);
+        net_.set_host_up(h, up);
+        agents::MailServer* server = server_on(h);
+        if (!up) {
+          transport_.crash_host(h);
+          if (server) server->crash();
+          if (dns_ && f.target == scenario_.dns_server) dns_->stop();
+        } else {
+          if (server) server->restart();
+          if (dns_ && f.target == scenario_.dns_server) dns_->start();
+        }
+        return;
+      }
+      const auto sep = f.target.find("--");
+      const sim::HostId a = *net_.find_host(f.target.substr(0, sep));
+      const sim::HostId b = *net_.find_host(f.target.substr(sep + 2));
+      for (sim::LinkId l = 0; l < net_.link_count(); ++l) {
+        const auto& spec = net_.link(l);
+        if (!((spec.a == a && spec.b == b) || (spec.a == b && spec.b == a))) continue;
+        if (f.action == "loss") {
+          net_.set_extra_loss(l, f.loss);
+          e.line = "link " + f.target + " loses " + std::to_string(static_cast<int>(f.loss * 100)) + "% of packets";
+        } else {
+          net_.set_link_up(l, f.action == "link-up");
+          e.line = "link " + f.target + (f.action == "link-up" ? " is back up" : " went down");
+        }
+      }
+      trace_.add(e);
+    });
+  }
+}
+
+void World::run() { engine_.run(scenario_.until); }
+
+nlohmann::json World::summary_json() const { return ledger_.summary_json(engine_.now()); }
+
+nlohmann::json World::trace_json() const {
+  nlohmann::json j;
+  j["format"] = "mailsim-trace";
+  j["format_version"] = 1;
+  j["mailsim_version"] = kVersion;
+  j["scenario"] = {{"name", scenario_.name}, {"file", scenario_.file.string()},
+                   {"description", scenario_.description.is_null() ? nlohmann::json::object() : scenario_.description}};
+  j["seed"] = engine_.seed();
+  j["start_epoch"] = scenario_.start_epoch;
+  nlohmann::json hosts = nlohmann::json::array(), links = nlohmann::json::array();
+  for (const auto& h : scenario_.hosts) {
+    nlohmann::json services = nlohmann::json::array();
+    for (const auto& s : scenario_.servers)
+      if (s.host == h.name) {
+        if (s.smtp) services.push_back("smtp");
+        if (s.submission) services.push_back("submission");
+        if (s.pop3) services.push_back("pop3");
+      }
+    if (h.name == scenario_.dns_server) services.push_back("dns");
+    for (const auto& u : scenario_.users)
+      if (u.host == h.name && !std::count(services.begin(), services.end(), "mua")) services.push_back("mua");
+    hosts.push_back({{"name", h.name}, {"address", dns::format_ipv4(h.address)}, {"role", h.role},
+                     {"services", services}, {"label", h.label}});
+  }
+  for (const auto& l : scenario_.links)
+    links.push_back({{"a", l.a}, {"b", l.b}, {"latency_us", l.latency}, {"bandwidth_bps", l.bandwidth_bps},
+                     {"loss", l.loss}, {"mtu", l.mtu}});
+  j["topology"] = {{"hosts", hosts}, {"links", links}};
+  nlohmann::json users = nlohmann::json::array();
+  for (const auto& u : scenario_.users) users.push_back({{"address", u.address}, {"host", u.host}, {"server", u.server}});
+  j["users"] = users;
+  nlohmann::json msgs = nlohmann::json::array();
+  for (const auto& m : scenario_.messages) {
+    nlohmann::json to = m.draft.to;
+    for (const auto& c : m.draft.cc) to.push_back(c);
+    const auto* rec = ledger_.find(m.id);
+    msgs.push_back({{"id", m.id}, {"from", m.draft.from}, {"to", to}, {"subject", m.draft.subject},
+                    {"message_id", rec ? rec->message_id : ""}, {"submit_us", m.at}});
+  }
+  j["messages"] = msgs;
+  j["events"] = trace_.events_json();
+  j["summary"] = summary_json();
+  return j;
+}
+
+void World::print_summary(std::ostream& out) const {
+  const auto t = ledger_.totals();
+  out << "mailsim " << kVersion << ": scenario '" << scenario_.name << "', seed " << engine_.seed() << ", "
+      << engine_.events_run() << " events, simulated time " << sim::format_duration(engine_.now()) << "\n";
+  for (const auto& m : ledger_.messages()) {
+    out << "  " << (m.bounce_of.empty() ? m.id : m.id + " (bounce of " + m.bounce_of + ")") << "  from "
+        << (m.from.empty() ? "<>" : m.from) << "  \"" << m.subject << "\"\n";
+    out << "      composed " << sim::format_duration(m.planned_us);
+    if (m.submitted_us >= 0) out << ", submitted " << sim::format_duration(m.submitted_us);
+    out << "\n";
+    for (const auto& r : m.rcpts) {
+      out << "      -> " << r.address << ": " << agents::to_string(r.status);
+      if (r.delivered_us >= 0) out << " at " << sim::format_duration(r.delivered_us);
+      if (r.retrieved_us >= 0) out << ", retrieved at " << sim::format_duration(r.retrieved_us);
+      if (r.bounced_us >= 0) out << " at " << sim::format_duration(r.bounced_us);
+      if (r.status == agents::RcptStatus::Queued && r.next_retry_us >= 0)
+        out << ", next retry at " << sim::format_duration(r.next_retry_us);
+      if (!r.detail.empty() && r.status != agents::RcptStatus::Delivered) out << " (" << r.detail << ")";
+      out << "\n";
+    }
+  }
+  out << "totals: submitted " << t.submitted << ", delivered " << t.delivered << ", bounced " << t.bounced
+      << ", queued " << t.queued << ", rejected " << t.rejected << ", retrieved " << t.retrieved << "\n";
+}
+
+void World::export_maildirs(const std::filesystem::path& dir) {
+  for (auto& s : servers_) {
+    for (const auto& box : s->store().mailboxes()) {
+      std::vector<std::pair<std::string, std::string>> msgs;
+      for (auto& m : s->store().list(box))
+        msgs.emplace_back(store::maildir_name(scenario_.start_epoch * 1000000 + m.stored_us, m.id, s->config().host),
+                          m.content);
+      store::export_maildir(dir / "servers" / s->config().host / box, msgs, store::MaildirState::New);
+    }
+  }
+  for (auto& mua : muas_) {
+    const std::string& who = mua->config().address;
+    std::vector<std::pair<std::string, std::string>> msgs;
+    for (auto& m : mua->local_store().list(who))
+      msgs.emplace_back(store::maildir_name(scenario_.start_epoch * 1000000 + m.stored_us, m.id, "mua"), m.content);
+    store::export_maildir(dir / "clients" / who, msgs, store::MaildirState::Seen);
+  }
+}
+
+}  // namespace mailsim::app

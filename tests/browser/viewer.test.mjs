@@ -1,0 +1,215 @@
+// Drives Debian's chromium through mailsim's HTML viewer (issue 5).
+//
+// usage: node viewer.test.mjs --six SIX.html --xss XSS.html --big BIG.html
+//                             [--failures FAILURES.html] [--shots DIR]
+//
+// Fails on any console error, page error, dialog (alert) or network request other than the
+// page itself. Prints "big-trace-open-ms: N" and a closing "N passed, N failed" line.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const args = {};
+for (let k = 2; k < process.argv.length; k += 2) args[process.argv[k].replace(/^--/, '')] = process.argv[k + 1];
+for (const need of ['six', 'xss', 'big']) {
+  if (!args[need]) { console.error(`missing --${need} FILE.html`); process.exit(2); }
+}
+const shots = args.shots || fs.mkdtempSync(path.join(os.tmpdir(), 'mailsim-shots-'));
+fs.mkdirSync(shots, { recursive: true });
+const BIG_LIMIT_MS = 3000;
+
+let passed = 0, failed = 0;
+const problems = [];  // console errors, requests, dialogs: each fails the run
+async function check(name, fn) {
+  try {
+    await fn();
+    passed++;
+    console.log(`ok - ${name}`);
+  } catch (err) {
+    failed++;
+    console.log(`not ok - ${name}\n  ${String(err && err.stack || err).split('\n').join('\n  ')}`);
+  }
+}
+function assert(cond, what) { if (!cond) throw new Error(what); }
+
+const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mailsim-chromium-'));
+const context = await chromium.launchPersistentContext(userDataDir, {
+  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+  headless: true,
+  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
+    '--disable-sync', '--no-first-run', '--disable-quic'],
+  viewport: { width: 1400, height: 860 },
+});
+let allowed = new Set();
+context.on('request', (req) => {
+  const url = req.url().replace(/#.*$/, '');
+  if (!allowed.has(url)) problems.push(`network request: ${req.url()}`);
+});
+
+async function open(file, hash = '') {
+  const page = await context.newPage();
+  page.on('console', (m) => { if (m.type() === 'error') problems.push(`console error in ${path.basename(file)}: ${m.text()}`); });
+  page.on('pageerror', (e) => problems.push(`page error in ${path.basename(file)}: ${e.message}`));
+  page.on('dialog', async (d) => { problems.push(`dialog (${d.type()}) opened: ${d.message()}`); await d.dismiss(); });
+  const url = pathToFileURL(path.resolve(file)).href;
+  allowed.add(url);
+  const t0 = Date.now();
+  await page.goto(url + hash);
+  await page.waitForFunction(() => document.documentElement.dataset.ready === '1', null, { timeout: 30000 });
+  return { page, ms: Date.now() - t0 };
+}
+const state = (page) => page.evaluate(() => window.mailsim.state());
+const label = (page) => page.textContent('#step-label');
+async function highlighted(page) {
+  return page.evaluate(() => {
+    const rows = document.querySelectorAll('#seq-svg g.seq-row.current');
+    return rows.length === 1 ? +rows[0].dataset.seq : -rows.length;
+  });
+}
+async function shot(page, name) { await page.screenshot({ path: path.join(shots, name) }); }
+
+// ---- the six-steps lesson ----
+const { page: six } = await open(args.six);
+const stepNames = await six.evaluate(() => JSON.parse(document.getElementById('mailsim-data').textContent).view.steps);
+
+await check('six-steps opens at step 1 with its first arrow highlighted', async () => {
+  const s = await state(six);
+  assert(s.pos === 0 && s.segmentStep === 1, `state ${JSON.stringify(s)}`);
+  assert((await label(six)) === `Step 1 · ${stepNames.en[0]}`, `label ${await label(six)}`);
+  assert((await highlighted(six)) === s.seq, 'highlighted row is not the current event');
+});
+
+await check('↓ walks through all six steps in order, label and arrow follow', async () => {
+  const seen = [1];
+  for (let k = 0; k < 40; k++) {
+    const before = await state(six);
+    await six.keyboard.press('ArrowDown');
+    const s = await state(six);
+    if (s.pos === before.pos) break;  // last step reached
+    const want = `Step ${s.segmentStep} · ${stepNames.en[s.segmentStep - 1]}`;
+    assert((await label(six)) === want, `label "${await label(six)}", want "${want}"`);
+    assert((await highlighted(six)) === s.seq, `highlighted row ${await highlighted(six)} is not event #${s.seq}`);
+    assert(s.segmentStep >= seen[seen.length - 1], `step went back: ${seen.join(',')} then ${s.segmentStep}`);
+    if (s.segmentStep !== seen[seen.length - 1]) seen.push(s.segmentStep);
+    if (s.segmentStep === 3) await shot(six, 'six-steps-step3-en.png');
+  }
+  assert(seen.join(',') === '1,2,3,4,5,6', `steps seen: ${seen.join(',')}`);
+});
+
+await check('↑ / PageUp go back a step, → / ← move one event', async () => {
+  await six.keyboard.press('PageUp');
+  const s5 = await state(six);
+  assert(s5.segmentStep === 5 || s5.segmentStep === 6, `after PageUp: ${JSON.stringify(s5)}`);
+  await six.keyboard.press('Home');
+  await six.keyboard.press('ArrowRight');
+  assert((await state(six)).pos === 1, 'ArrowRight did not move one event');
+  await six.keyboard.press('ArrowLeft');
+  assert((await state(six)).pos === 0, 'ArrowLeft did not move back');
+  await six.keyboard.press('PageDown');
+  assert((await state(six)).segmentStep === 2, 'PageDown did not reach step 2');
+});
+
+await check("clicking the 354 arrow shows the raw line, its meaning and RFC section", async () => {
+  const found = await six.evaluate(() => {
+    const ev = JSON.parse(document.getElementById('mailsim-data').textContent).trace.events;
+    const e = ev.find((x) => /^354\b/.test(x.line));
+    if (e) window.mailsim.gotoSeq(e.seq);
+    return e ? e.line : null;
+  });
+  assert(found, 'no 354 reply in the six-steps trace');
+  await six.keyboard.press('ArrowRight');
+  await six.keyboard.press('ArrowLeft');
+  const row = six.locator('#seq-svg g.seq-row', { has: six.locator('title', { hasText: found }) }).first();
+  await row.locator('.label').click();
+  await six.waitForSelector('#detail-raw');
+  assert((await six.textContent('#detail-raw')) === found, 'raw line differs');
+  const meaning = await six.textContent('#panel-details');
+  assert(/only a dot/.test(meaning) && /RFC 5321/.test(meaning), `meaning: ${meaning}`);
+  await shot(six, 'six-steps-details-en.png');
+});
+
+await check('the language switch turns every label and the narration to Spanish', async () => {
+  await six.click('#lang-es');
+  assert((await six.getAttribute('html', 'lang')) === 'es', 'html lang');
+  const l = await label(six);
+  assert(/^Paso 2 · /.test(l), `label ${l}`);
+  assert(/punto/.test(await six.textContent('#panel-details')), 'meaning not in Spanish');
+  assert((await six.textContent('#b-next-step')).includes('Paso'), 'buttons not in Spanish');
+  assert(/envía el mensaje al MSA/.test(await six.textContent('#step-text')), 'narration not in Spanish');
+  await shot(six, 'six-steps-details-es.png');
+  await six.keyboard.press('End');
+  await six.click('#tabs button[data-tab="message"]');
+  const panel = await six.textContent('#panel-message');
+  assert(/Cadena Received/.test(panel) && /Salto 1/.test(panel), 'inspector not showing the Received chain');
+  await shot(six, 'six-steps-inspector-es.png');
+  await six.click('#tabs button[data-tab="mailboxes"]');
+  assert(/Buzón en/.test(await six.textContent('#panel-mailboxes')), 'mailboxes');
+  await six.click('#lang-en');
+  await six.click('#tabs button[data-tab="message"]');
+  await shot(six, 'six-steps-inspector-en.png');
+});
+
+// ---- a lesson with failures (optional) ----
+if (args.failures) {
+  const { page: fp } = await open(args.failures);
+  await check('failures stand out and F jumps to them', async () => {
+    const n = await fp.evaluate(() => JSON.parse(document.getElementById('mailsim-data').textContent).trace.events.filter((e) => e.alert).length);
+    assert(n > 0, 'no failure in the failures lesson');
+    await fp.keyboard.press('f');
+    const s = await state(fp);
+    const alert = await fp.evaluate(() => document.querySelectorAll('#seq-svg g.seq-row.current.fail').length);
+    assert(alert === 1, `current row not marked as failure (${JSON.stringify(s)})`);
+    await shot(fp, 'failures-en.png');
+  });
+}
+
+// ---- hostile strings ----
+await check('a <script> subject is shown as text and never runs', async () => {
+  const { page: x } = await open(args.xss);
+  await x.keyboard.press('End');
+  await x.click('#tabs button[data-tab="message"]');
+  const head = await x.textContent('#panel-message h3');
+  assert(head.includes('<script>alert(1)</script>'), `subject not shown literally: ${head}`);
+  const dom = await x.evaluate(() => ({ scripts: document.scripts.length, imgs: document.images.length, svgs: document.querySelectorAll('svg svg').length }));
+  assert(dom.scripts === 2 && dom.imgs === 0 && dom.svgs === 0, `injected elements: ${JSON.stringify(dom)}`);
+  await x.click('#tabs button[data-tab="help"]');
+  await x.click('#lang-es');
+  await x.waitForTimeout(300);  // let any injected handler fire before the dialog check
+});
+
+// ---- 50,000 events ----
+await check(`a 50,000-event lesson is interactive within ${BIG_LIMIT_MS} ms and stays windowed`, async () => {
+  const t0 = Date.now();
+  const { page: big } = await open(args.big);
+  await big.keyboard.press('ArrowRight');
+  await big.waitForFunction(() => window.mailsim.state().pos === 1);
+  const ms = Date.now() - t0;
+  console.log(`big-trace-open-ms: ${ms}`);
+  const n = await big.evaluate(() => JSON.parse(document.getElementById('mailsim-data').textContent).trace.events.length);
+  assert(n >= 50000, `only ${n} events`);
+  assert(ms < BIG_LIMIT_MS, `took ${ms} ms`);
+  const t1 = Date.now();
+  await big.keyboard.press('End');
+  await big.keyboard.press('PageUp');
+  await big.click('#tabs button[data-tab="events"]');
+  await big.keyboard.press('ArrowLeft');
+  const keysMs = Date.now() - t1;
+  const dom = await big.evaluate(() => ({ rows: document.querySelectorAll('#seq-svg g.seq-row').length,
+    list: document.querySelectorAll('#ev-list .row').length, all: document.getElementsByTagName('*').length }));
+  assert(dom.rows < 200 && dom.list < 200 && dom.all < 20000, `not windowed: ${JSON.stringify(dom)}`);
+  assert((await highlighted(big)) === (await state(big)).seq, 'current row not highlighted after End/PageUp');
+  console.log(`big-trace-keys-ms: ${keysMs}`);
+  await shot(big, 'big-trace.png');
+});
+
+await check('no console error, dialog or network request', async () => {
+  assert(problems.length === 0, problems.join('\n'));
+});
+
+await context.close();
+fs.rmSync(userDataDir, { recursive: true, force: true });
+console.log(`screenshots: ${shots}`);
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed ? 1 : 0);

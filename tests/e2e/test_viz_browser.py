@@ -1,0 +1,61 @@
+#!/usr/bin/python3
+"""Browser test of the HTML viewer, on lessons made by the real binary.
+
+Builds the six-steps lesson from a real run, plus the hostile-subject, failures and
+50,000-event lessons from tests/fixtures/viz, then runs tests/browser/viewer.test.mjs in
+Debian's chromium. Needs `npm --prefix tests/browser ci` once. Env: MAILSIM (binary),
+MAILSIM_SOURCE_DIR (repo root); MAILSIM_SCREENSHOTS keeps the screenshots in that folder.
+Prints SKIP and passes only while `mailsim visualize` does not exist yet.
+"""
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+
+MAILSIM = os.environ.get("MAILSIM", "build/mailsim")
+SRC = os.environ.get("MAILSIM_SOURCE_DIR", os.getcwd())
+FIX = os.path.join(SRC, "tests", "fixtures", "viz")
+BROWSER = os.path.join(SRC, "tests", "browser")
+
+
+def run(cmd, **kw):
+    print("+", " ".join(cmd), flush=True)
+    subprocess.run(cmd, check=True, timeout=240, **kw)
+
+
+def main():
+    probe = subprocess.run([MAILSIM, "visualize", "--help"], capture_output=True, text=True)
+    if probe.returncode != 0:
+        print("SKIP: `mailsim visualize` is not wired into the CLI yet")
+        return 0
+    if not os.path.isdir(os.path.join(BROWSER, "node_modules", "playwright-core")):
+        print("FAIL: run `npm --prefix tests/browser ci` first (playwright-core missing)")
+        return 1
+    node = shutil.which("node") or "/usr/bin/node"
+    with tempfile.TemporaryDirectory(prefix="mailsim-viz-browser-") as tmp:
+        six_trace = os.path.join(tmp, "six-steps.trace.json")
+        run([MAILSIM, "run", os.path.join(SRC, "scenarios", "six-steps.json"), "--trace", six_trace, "-q"])
+        lessons = {}
+        failures = os.path.join(SRC, "scenarios", "unknown-user-bounce.json")
+        if os.path.exists(failures):
+            fail_trace = os.path.join(tmp, "failures.trace.json")
+            run([MAILSIM, "run", failures, "--trace", fail_trace, "-q"])
+        else:
+            fail_trace = os.path.join(FIX, "failures.trace.json")
+        big_trace = os.path.join(tmp, "big.trace.json")
+        run([sys.executable, os.path.join(FIX, "make_big_trace.py"), big_trace])
+        for name, trace in (("six", six_trace), ("failures", fail_trace),
+                            ("xss", os.path.join(FIX, "xss.trace.json")), ("big", big_trace)):
+            lessons[name] = os.path.join(tmp, name + ".html")
+            run([MAILSIM, "visualize", trace, "-o", lessons[name]])
+        shots = os.environ.get("MAILSIM_SCREENSHOTS") or os.path.join(tmp, "shots")
+        cmd = [node, os.path.join(BROWSER, "viewer.test.mjs"), "--shots", shots]
+        for name, path in lessons.items():
+            cmd += ["--" + name, path]
+        print("+", " ".join(cmd), flush=True)
+        return subprocess.run(cmd, cwd=BROWSER, timeout=280).returncode
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,294 @@
+// Viewer script, part 1: data, state, i18n, filters, navigation, keyboard and playback.
+// Every string from the trace reaches the page through textContent or setAttribute only.
+#include "visualize/assets.hpp"
+
+namespace mailsim::viz::assets {
+
+std::string_view js_core() {
+  return R"JS(
+const NS = 'http://www.w3.org/2000/svg';
+let D = null, TR = null, EV = [], V = null;
+let segOf = new Int32Array(0);
+const S = { lang: 'en', vis: new Int32Array(0), pos: 0, playing: false, timer: 0, speed: 1, tab: 'details',
+  fProto: '', fHost: '', fMsg: '', fFail: false };
+const SPEEDS = [0.25, 0.5, 1, 2, 4, 8, 16];
+const MS = {};
+
+function $(id) { return document.getElementById(id); }
+function T(key, vars) {
+  let s = (V.ui[S.lang] || {})[key];
+  if (s === undefined) s = V.ui.en[key] !== undefined ? V.ui.en[key] : key;
+  if (vars) s = s.replace(/\{(\w+)\}/g, (m, k) => (Object.prototype.hasOwnProperty.call(vars, k) ? String(vars[k]) : m));
+  return s;
+}
+function el(tag, attrs, text) {
+  const e = document.createElement(tag);
+  if (attrs) for (const k of Object.keys(attrs)) e.setAttribute(k, attrs[k]);
+  if (text !== undefined && text !== null) e.textContent = String(text);
+  return e;
+}
+function sv(tag, attrs, text) {
+  const e = document.createElementNS(NS, tag);
+  if (attrs) for (const k of Object.keys(attrs)) e.setAttribute(k, attrs[k]);
+  if (text !== undefined && text !== null) e.textContent = String(text);
+  return e;
+}
+function clear(n) { while (n.firstChild) n.removeChild(n.firstChild); }
+function trunc(s, n) { s = String(s); return s.length > n ? s.slice(0, Math.max(1, n - 1)) + '…' : s; }
+function pad(n, w) { return String(n).padStart(w, '0'); }
+// Same shape as the CLI's times: 1.044200s, 1m00.001500s, 1h02m03.000450s.
+function fmtTime(us) {
+  const h = Math.floor(us / 3600e6), m = Math.floor((us % 3600e6) / 60e6), s = Math.floor((us % 60e6) / 1e6);
+  const frac = pad(us % 1e6, 6);
+  if (h > 0) return h + 'h' + pad(m, 2) + 'm' + pad(s, 2) + '.' + frac + 's';
+  if (m > 0) return m + 'm' + pad(s, 2) + '.' + frac + 's';
+  return s + '.' + frac + 's';
+}
+// "90", "1.5", "90s", "1m30s", "1h2m" -> microseconds, or null.
+function parseTime(text) {
+  const m = /^\s*(?:(\d+)\s*h)?\s*(?:(\d+)\s*m(?!s))?\s*(?:(\d+(?:[.,]\d*)?)\s*s?)?\s*$/.exec(text || '');
+  if (!m || (m[1] === undefined && m[2] === undefined && m[3] === undefined)) return null;
+  return Math.round(((+m[1] || 0) * 3600 + (+m[2] || 0) * 60 + (m[3] ? parseFloat(m[3].replace(',', '.')) : 0)) * 1e6);
+}
+function stepColour(step) { return V.colours[step - 1] || '#616161'; }
+function evColour(i) { return EV[i].alert ? V.fail : stepColour(EV[i].step); }
+function stepName(step) { return (V.steps[S.lang] || V.steps.en)[step - 1] || '?'; }
+function party(p) { return p ? p.agent + '@' + p.host : ''; }
+function msgsOf(i) { return V.msets[V.mset[i]]; }
+function cur() { return S.vis.length ? S.vis[S.pos] : -1; }
+
+// ---- filters ----
+function protoGroup(p) { return p === 'ESMTP' ? 'SMTP' : p; }
+function passes(i) {
+  const e = EV[i];
+  if (S.fProto && protoGroup(e.protocol) !== S.fProto) return false;
+  if (S.fHost && e.actor.host !== S.fHost && !(e.peer && e.peer.host === S.fHost)) return false;
+  if (S.fMsg && msgsOf(i).indexOf(S.fMsg) < 0) return false;
+  if (S.fFail && !e.alert) return false;
+  return true;
+}
+function applyFilters(keepIdx) {
+  const out = new Int32Array(EV.length);
+  let n = 0;
+  for (let i = 0; i < EV.length; i++) if (passes(i)) out[n++] = i;
+  S.vis = out.subarray(0, n);
+  let lo = 0, hi = n;  // first visible event at or after keepIdx
+  while (lo < hi) { const mid = (lo + hi) >> 1; if (S.vis[mid] < keepIdx) lo = mid + 1; else hi = mid; }
+  S.pos = Math.max(0, Math.min(lo, n - 1));
+  Seq.layout();
+  Panels.layoutList();
+}
+function fillSelect(sel, options, value) {
+  clear(sel);
+  for (const [v, label] of options) { const o = el('option', { value: v }, label); sel.appendChild(o); }
+  sel.value = value;
+}
+function buildFilters() {
+  const protos = [], hosts = [];
+  for (const e of EV) { const p = protoGroup(e.protocol); if (protos.indexOf(p) < 0) protos.push(p); }
+  for (const h of TR.topology.hosts) hosts.push(h.name);
+  fillSelect($('f-protocol'), [['', T('all')]].concat(protos.map((p) => [p, p])), S.fProto);
+  fillSelect($('f-host'), [['', T('all')]].concat(hosts.map((h) => [h, h])), S.fHost);
+  const msgs = TR.messages.map((m) => [m.id, m.id + ' — ' + trunc(m.subject, 40)]);
+  fillSelect($('f-message'), V.restricted ? msgs : [['', T('all')]].concat(msgs), S.fMsg);
+  $('f-message').disabled = !!V.restricted;
+  fillSelect($('speed'), SPEEDS.map((s) => [String(s), s + '×']), String(S.speed));
+}
+
+// ---- navigation ----
+function go(pos, opts) {
+  if (!S.vis.length) { render({}); return; }
+  S.pos = Math.max(0, Math.min(pos, S.vis.length - 1));
+  render(opts || {});
+}
+function nextEvent() { go(S.pos + 1, { animate: true }); }
+function prevEvent() { go(S.pos - 1); }
+function nextStep() {
+  if (!S.vis.length) return;
+  const s = segOf[cur()];
+  for (let p = S.pos + 1; p < S.vis.length; p++) if (segOf[S.vis[p]] !== s) return go(p, { animate: true });
+  go(S.vis.length - 1);
+}
+function segStart(p) { const s = segOf[S.vis[p]]; while (p > 0 && segOf[S.vis[p - 1]] === s) p--; return p; }
+function prevStep() {
+  if (!S.vis.length) return;
+  const start = segStart(S.pos);
+  go(start < S.pos ? start : start > 0 ? segStart(start - 1) : 0);
+}
+function nextFailure() {
+  const n = S.vis.length;
+  for (let k = 1; k <= n; k++) { const p = (S.pos + k) % n; if (EV[S.vis[p]].alert) return go(p, { animate: true }); }
+}
+function gotoTime(us) {
+  let lo = 0, hi = S.vis.length;  // last visible event at or before us
+  while (lo < hi) { const mid = (lo + hi) >> 1; if (EV[S.vis[mid]].time_us <= us) lo = mid + 1; else hi = mid; }
+  go(Math.max(0, lo - 1));
+}
+function gotoSeq(seq) {
+  for (let p = 0; p < S.vis.length; p++) if (EV[S.vis[p]].seq === seq) return go(p);
+}
+function play(on) {
+  S.playing = on;
+  clearTimeout(S.timer);
+  const b = $('b-play');
+  b.textContent = T(on ? 'btn_pause' : 'btn_play');
+  b.title = T(on ? 'pause' : 'play');
+  b.setAttribute('aria-label', b.title);
+  if (on) tick();
+}
+function tick() {
+  S.timer = setTimeout(() => {
+    if (!S.playing) return;
+    if (S.pos >= S.vis.length - 1) { play(false); return; }
+    go(S.pos + 1, { animate: true });
+    tick();
+  }, 1000 / S.speed);
+}
+function setSpeed(delta) {
+  const k = Math.max(0, Math.min(SPEEDS.length - 1, SPEEDS.indexOf(S.speed) + delta));
+  S.speed = SPEEDS[k];
+  $('speed').value = String(S.speed);
+}
+
+// ---- rendering of the shared parts ----
+function render(opts) {
+  const i = cur();
+  $('empty').hidden = S.vis.length > 0;
+  const total = EV.length;
+  $('pos').textContent = i < 0 ? T('no_events')
+    : T('event_n_of', { n: S.pos + 1, total: S.vis.length }) + (S.vis.length < total ? ' (' + total + ')' : '') +
+      ' · #' + EV[i].seq + ' · ' + fmtTime(EV[i].time_us);
+  const label = $('step-label'), text = $('step-text');
+  if (i < 0) { label.textContent = ''; text.textContent = ''; label.style.background = 'transparent'; }
+  else {
+    const seg = V.segments[segOf[i]];
+    label.textContent = T('step') + ' ' + seg[2] + ' · ' + stepName(seg[2]);
+    label.style.background = stepColour(seg[2]);
+    label.dataset.step = String(seg[2]);
+    text.textContent = seg[S.lang === 'es' ? 5 : 4];
+  }
+  const fails = countFailures();
+  $('b-failure').textContent = '⚠ ' + T('failures_n', { n: fails });
+  $('b-failure').disabled = fails === 0;
+  Seq.update(opts);
+  Topo.update(opts);
+  Panels.update(opts);
+}
+let failCache = -1, failKey = null;
+function countFailures() {
+  if (failKey === S.vis) return failCache;
+  let n = 0;
+  for (let p = 0; p < S.vis.length; p++) if (EV[S.vis[p]].alert) n++;
+  failKey = S.vis; failCache = n;
+  return n;
+}
+function applyLang(lang) {
+  S.lang = V.ui[lang] ? lang : 'en';
+  document.documentElement.lang = S.lang;
+  for (const n of document.querySelectorAll('[data-i18n]')) n.textContent = T(n.dataset.i18n);
+  for (const n of document.querySelectorAll('[data-i18n-title]')) { n.title = T(n.dataset.i18nTitle); n.setAttribute('aria-label', n.title); }
+  for (const n of document.querySelectorAll('[data-i18n-placeholder]')) n.placeholder = T(n.dataset.i18nPlaceholder);
+  $('lang-en').setAttribute('aria-pressed', String(S.lang === 'en'));
+  $('lang-es').setAttribute('aria-pressed', String(S.lang === 'es'));
+  const r = $('restricted');
+  r.hidden = !V.restricted;
+  if (V.restricted) r.textContent = T('restricted', { id: V.restricted });
+  buildFilters();
+  play(S.playing);
+  Seq.legend();
+  Topo.relabel();
+  render({});
+}
+
+// ---- wiring ----
+function onKey(ev) {
+  const t = ev.target, tag = t && t.tagName;
+  if (tag === 'INPUT' || tag === 'SELECT' || tag === 'TEXTAREA') {
+    if (ev.key === 'Enter' && t.id === 'jump') jump();
+    return;
+  }
+  if (tag === 'BUTTON' && (ev.key === ' ' || ev.key === 'Enter')) return;  // the button's own click
+  if (ev.altKey || ev.ctrlKey || ev.metaKey) return;
+  switch (ev.key) {
+    case 'ArrowRight': nextEvent(); break;
+    case 'ArrowLeft': prevEvent(); break;
+    case 'ArrowDown': case 'PageDown': nextStep(); break;
+    case 'ArrowUp': case 'PageUp': prevStep(); break;
+    case 'Home': go(0); break;
+    case 'End': go(S.vis.length - 1); break;
+    case ' ': play(!S.playing); break;
+    case 'f': case 'F': nextFailure(); break;
+    case '+': case '=': setSpeed(1); break;
+    case '-': case '_': setSpeed(-1); break;
+    default: return;
+  }
+  ev.preventDefault();
+}
+function jump() {
+  const us = parseTime($('jump').value);
+  $('jump').setAttribute('aria-invalid', String(us === null));
+  if (us !== null) gotoTime(us);
+}
+function bind() {
+  document.addEventListener('keydown', onKey);
+  $('b-first').addEventListener('click', () => go(0));
+  $('b-prev-step').addEventListener('click', prevStep);
+  $('b-prev').addEventListener('click', prevEvent);
+  $('b-play').addEventListener('click', () => play(!S.playing));
+  $('b-next').addEventListener('click', nextEvent);
+  $('b-next-step').addEventListener('click', nextStep);
+  $('b-last').addEventListener('click', () => go(S.vis.length - 1));
+  $('b-jump').addEventListener('click', jump);
+  $('b-failure').addEventListener('click', nextFailure);
+  $('speed').addEventListener('change', () => { S.speed = +$('speed').value; });
+  $('lang-en').addEventListener('click', () => applyLang('en'));
+  $('lang-es').addEventListener('click', () => applyLang('es'));
+  const refilter = () => {
+    const keep = Math.max(0, cur());
+    S.fProto = $('f-protocol').value; S.fHost = $('f-host').value; S.fMsg = $('f-message').value;
+    S.fFail = $('f-failures').checked;
+    applyFilters(keep);
+    render({});
+  };
+  for (const id of ['f-protocol', 'f-host', 'f-message', 'f-failures']) $(id).addEventListener('change', refilter);
+}
+function hashParams() {
+  const out = {};
+  for (const part of location.hash.replace(/^#/, '').split('&')) {
+    const [k, v] = part.split('=');
+    if (k) out[decodeURIComponent(k)] = decodeURIComponent(v || '');
+  }
+  return out;
+}
+
+MS.init = function () {
+  const t0 = performance.now();
+  D = JSON.parse($('mailsim-data').textContent);
+  TR = D.trace; EV = TR.events; V = D.view;
+  segOf = new Int32Array(EV.length);
+  V.segments.forEach((s, k) => { for (let i = s[0]; i <= s[1]; i++) segOf[i] = k; });
+  const hp = hashParams();
+  if (V.restricted) S.fMsg = V.restricted;
+  bind();
+  Seq.init(); Topo.init(); Panels.init(); Insp.init();
+  applyFilters(0);
+  S.lang = hp.lang || V.lang;
+  applyLang(S.lang);
+  if (hp.seq !== undefined) gotoSeq(+hp.seq);
+  Panels.showTab(hp.tab || 'details');
+  MS.readyMs = performance.now() - t0;
+  window.mailsim = {
+    readyMs: MS.readyMs,
+    state: () => {
+      const i = cur();
+      return { pos: S.pos, visible: S.vis.length, seq: i < 0 ? -1 : EV[i].seq, step: i < 0 ? 0 : EV[i].step,
+        segmentStep: i < 0 ? 0 : V.segments[segOf[i]][2], lang: S.lang, playing: S.playing, tab: S.tab };
+    },
+    gotoSeq: gotoSeq,
+  };
+  document.documentElement.dataset.ready = '1';
+};
+)JS";
+}
+
+}  // namespace mailsim::viz::assets

@@ -1,0 +1,95 @@
+#include "visualize/i18n.hpp"
+
+namespace mailsim::viz {
+
+std::string step_name(int step, Lang lang) {
+  static const char* const en[] = {"Compose", "Submit", "Relay", "Accept", "Deliver", "Retrieve"};
+  static const char* const es[] = {"Redacción", "Envío al servidor local", "Transferencia entre MTA",
+                                   "Recepción en el servidor del destinatario", "Entrega en el buzón",
+                                   "Recuperación por el destinatario"};
+  if (step < 1 || step > 6) return "?";
+  return lang == Lang::Es ? es[step - 1] : en[step - 1];
+}
+
+const char* step_word(Lang lang) { return pick(lang, "Step", "Paso"); }
+
+// Placeholders in braces ({n}, {total}…) are filled in by the viewer.
+const nlohmann::json& ui_strings() {
+  static const nlohmann::json strings = nlohmann::json::parse(R"JSON({
+"en": {
+  "viewer": "mailsim viewer", "language": "Language", "protocol": "Protocol", "host": "Host", "message": "Message",
+  "all": "All", "failures_only": "Failures only", "filters": "Filters",
+  "first": "First event (Home)", "prev_step": "Previous step (↑ / PageUp)", "prev_event": "Previous event (←)",
+  "play": "Play (Space)", "pause": "Pause (Space)", "next_event": "Next event (→)", "next_step": "Next step (↓ / PageDown)",
+  "last": "Last event (End)", "speed": "Speed", "jump_time": "Go to time", "jump_hint": "seconds, e.g. 60 or 1m30s", "go": "Go",
+  "next_failure": "Next failure (F)", "event_n_of": "Event {n} of {total}", "time": "Time", "step": "Step",
+  "no_events": "No event matches the filters.", "failures_n": "{n} failures",
+  "tab_details": "Details", "tab_message": "Message", "tab_mailboxes": "Mailboxes", "tab_events": "Events", "tab_help": "Help",
+  "topology": "Network", "sequence": "Sequence diagram", "legend": "Steps",
+  "d_seq": "Event", "d_from": "From", "d_to": "To", "d_protocol": "Protocol", "d_direction": "Direction",
+  "d_raw": "Raw line", "d_meaning": "What it means", "d_rfc": "Defined in", "d_message": "Message", "d_conn": "Connection",
+  "request": "request (client → server)", "response": "reply (server → client)",
+  "alert_transient": "Transient failure: the sender will retry", "alert_permanent": "Permanent failure",
+  "open_inspector": "Open in the message inspector", "no_selection": "Click an arrow to see what it means.",
+  "kind_note": "action inside an agent", "kind_fault": "network fault", "kind_content": "message content",
+  "i_copies": "Copy of the message", "i_copy": "#{seq}, step {step}: {from} → {to}", "i_headers": "Header fields",
+  "i_received": "Received chain", "i_received_help": "Every server that handles the message adds a Received field on top; read them from the bottom up to follow the path.",
+  "i_hop": "Hop {n}: {from} → {by}", "i_with": "protocol", "i_id": "queue id", "i_for": "for", "i_date": "date",
+  "i_parts": "MIME parts", "i_attachments": "Attachments", "i_body": "Text", "i_none": "No copy of this message has crossed the network yet: step to a DATA or RETR.",
+  "i_raw": "Raw text as sent", "i_octets": "{n} octets", "i_no_received": "No Received field yet: the message has not passed through a server.",
+  "i_return_path": "Return-Path (added at final delivery): where bounces go", "i_pick_message": "Choose a message with the Message filter or click a content arrow.",
+  "mb_server": "Mailbox on {server}", "mb_local": "Local copy in the MUA on {host}", "mb_empty": "(empty)",
+  "mb_sent": "Sent by this user", "mb_bounced": "bounced", "mb_queued": "queued", "mb_delivered": "delivered",
+  "mb_rejected": "rejected", "mb_retrieved": "retrieved", "mb_none": "This trace has no users.",
+  "ev_shown": "{n} of {total} events shown", "role_pc": "PC with MUA", "role_mailserver": "Mail server",
+  "role_dns": "DNS server", "role_router": "Router", "role_relay": "Relay",
+  "svc_mua": "MUA", "svc_submission": "MSA", "svc_smtp": "MTA", "svc_pop3": "MDA/POP3", "svc_dns": "DNS",
+  "help_title": "Keyboard", "help_keys": "→ next event · ← previous event · ↓ or PageDown next step · ↑ or PageUp previous step · Space play/pause · Home/End first/last · F next failure · + / − speed",
+  "help_colors": "Arrows are coloured by the six steps; red marks a failure (4xx/5xx, -ERR, bounce, retry, fault).",
+  "fault_down": "down", "fault_up": "up", "summary": "Summary",
+  "totals": "submitted {submitted} · delivered {delivered} · bounced {bounced} · queued {queued} · rejected {rejected} · retrieved {retrieved}",
+  "restricted": "Showing message {id} only",
+  "btn_prev_step": "« Step", "btn_prev": "‹ Event", "btn_next": "Event ›", "btn_next_step": "Step »",
+  "btn_play": "▶ Play", "btn_pause": "❙❙ Pause"
+},
+"es": {
+  "viewer": "visor de mailsim", "language": "Idioma", "protocol": "Protocolo", "host": "Equipo", "message": "Mensaje",
+  "all": "Todos", "failures_only": "Solo fallos", "filters": "Filtros",
+  "first": "Primer evento (Inicio)", "prev_step": "Paso anterior (↑ / RePág)", "prev_event": "Evento anterior (←)",
+  "play": "Reproducir (Espacio)", "pause": "Pausa (Espacio)", "next_event": "Evento siguiente (→)", "next_step": "Paso siguiente (↓ / AvPág)",
+  "last": "Último evento (Fin)", "speed": "Velocidad", "jump_time": "Ir al instante", "jump_hint": "segundos, p. ej. 60 o 1m30s", "go": "Ir",
+  "next_failure": "Siguiente fallo (F)", "event_n_of": "Evento {n} de {total}", "time": "Instante", "step": "Paso",
+  "no_events": "Ningún evento cumple los filtros.", "failures_n": "{n} fallos",
+  "tab_details": "Detalles", "tab_message": "Mensaje", "tab_mailboxes": "Buzones", "tab_events": "Eventos", "tab_help": "Ayuda",
+  "topology": "Red", "sequence": "Diagrama de secuencia", "legend": "Pasos",
+  "d_seq": "Evento", "d_from": "De", "d_to": "A", "d_protocol": "Protocolo", "d_direction": "Sentido",
+  "d_raw": "Línea tal cual", "d_meaning": "Qué significa", "d_rfc": "Definido en", "d_message": "Mensaje", "d_conn": "Conexión",
+  "request": "petición (cliente → servidor)", "response": "respuesta (servidor → cliente)",
+  "alert_transient": "Fallo transitorio: el remitente lo reintentará", "alert_permanent": "Fallo permanente",
+  "open_inspector": "Abrir en el inspector de mensajes", "no_selection": "Pulse una flecha para ver qué significa.",
+  "kind_note": "acción dentro de un agente", "kind_fault": "fallo de red", "kind_content": "contenido del mensaje",
+  "i_copies": "Copia del mensaje", "i_copy": "#{seq}, paso {step}: {from} → {to}", "i_headers": "Campos de cabecera",
+  "i_received": "Cadena Received", "i_received_help": "Cada servidor que trata el mensaje añade un campo Received arriba; léalos de abajo arriba para seguir el camino.",
+  "i_hop": "Salto {n}: {from} → {by}", "i_with": "protocolo", "i_id": "id en la cola", "i_for": "para", "i_date": "fecha",
+  "i_parts": "Partes MIME", "i_attachments": "Adjuntos", "i_body": "Texto", "i_none": "Todavía ninguna copia de este mensaje ha cruzado la red: avance hasta un DATA o un RETR.",
+  "i_raw": "Texto tal como se envió", "i_octets": "{n} octetos", "i_no_received": "Aún no hay campos Received: el mensaje no ha pasado por ningún servidor.",
+  "i_return_path": "Return-Path (se añade en la entrega final): adónde van los rebotes", "i_pick_message": "Elija un mensaje con el filtro Mensaje o pulse una flecha de contenido.",
+  "mb_server": "Buzón en {server}", "mb_local": "Copia local en el MUA de {host}", "mb_empty": "(vacío)",
+  "mb_sent": "Enviados por este usuario", "mb_bounced": "rebotado", "mb_queued": "en cola", "mb_delivered": "entregado",
+  "mb_rejected": "rechazado", "mb_retrieved": "recuperado", "mb_none": "Esta traza no tiene usuarios.",
+  "ev_shown": "{n} de {total} eventos visibles", "role_pc": "PC con MUA", "role_mailserver": "Servidor de correo",
+  "role_dns": "Servidor DNS", "role_router": "Router", "role_relay": "Relé",
+  "svc_mua": "MUA", "svc_submission": "MSA", "svc_smtp": "MTA", "svc_pop3": "MDA/POP3", "svc_dns": "DNS",
+  "help_title": "Teclado", "help_keys": "→ evento siguiente · ← evento anterior · ↓ o AvPág paso siguiente · ↑ o RePág paso anterior · Espacio reproducir/pausa · Inicio/Fin primero/último · F siguiente fallo · + / − velocidad",
+  "help_colors": "Las flechas tienen el color de cada uno de los seis pasos; el rojo marca un fallo (4xx/5xx, -ERR, rebote, reintento, fallo de red).",
+  "fault_down": "caído", "fault_up": "restablecido", "summary": "Resumen",
+  "totals": "enviados {submitted} · entregados {delivered} · rebotados {bounced} · en cola {queued} · rechazados {rejected} · recuperados {retrieved}",
+  "restricted": "Solo se muestra el mensaje {id}",
+  "btn_prev_step": "« Paso", "btn_prev": "‹ Evento", "btn_next": "Evento ›", "btn_next_step": "Paso »",
+  "btn_play": "▶ Reproducir", "btn_pause": "❙❙ Pausa"
+}
+})JSON");
+  return strings;
+}
+
+}  // namespace mailsim::viz

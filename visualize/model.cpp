@@ -1,0 +1,124 @@
+#include "visualize/model.hpp"
+
+#include <algorithm>
+
+namespace mailsim::viz {
+
+using nlohmann::json;
+
+const Host* Model::host(const std::string& name) const {
+  for (const Host& h : hosts)
+    if (h.name == name) return &h;
+  return nullptr;
+}
+
+const json* Model::message(const std::string& id) const {
+  for (const json& m : (*trace)["messages"])
+    if (m["id"] == id) return &m;
+  return nullptr;
+}
+
+std::string Model::domain_of(const std::string& host) const {
+  if (auto it = host_domain.find(host); it != host_domain.end()) return it->second;
+  const auto dot = host.find('.');
+  return dot == std::string::npos ? host : host.substr(dot + 1);
+}
+
+namespace {
+
+Party party(const json& p) { return {p["agent"].get<std::string>(), p["host"].get<std::string>()}; }
+
+Ev to_ev(const json& e) {
+  Ev ev;
+  ev.seq = e["seq"].get<std::int64_t>();
+  ev.time_us = e["time_us"].get<std::int64_t>();
+  ev.step = e["step"].get<int>();
+  ev.kind = e["kind"].get<std::string>();
+  ev.protocol = e["protocol"].get<std::string>();
+  if (e["direction"].is_string()) ev.direction = e["direction"].get<std::string>();
+  ev.line = e["line"].get<std::string>();
+  if (e["msg"].is_string()) ev.msg = e["msg"].get<std::string>();
+  ev.actor = party(e["actor"]);
+  if (e["peer"].is_object()) {
+    ev.peer = party(e["peer"]);
+    ev.has_peer = true;
+  }
+  if (auto it = e.find("text"); it != e.end()) ev.text = &it->get_ref<const std::string&>();
+  if (e["conn"].is_number_integer()) ev.conn = e["conn"].get<std::int64_t>();
+  if (auto it = e.find("alert"); it != e.end()) ev.alert = it->get<std::string>();
+  if (auto it = e.find("code"); it != e.end()) ev.code = it->get<int>();
+  return ev;
+}
+
+int participant(Model& m, std::map<std::string, int>& index, const Party& p) {
+  auto [it, fresh] = index.emplace(p.label(), static_cast<int>(m.participants.size()));
+  if (fresh) m.participants.push_back(p);
+  return it->second;
+}
+
+bool relay_pair(int a, int b) { return (a == 3 || a == 4) && (b == 3 || b == 4); }
+
+}  // namespace
+
+Model build_model(const json& trace) {
+  Model m;
+  m.trace = &trace;
+  for (const json& h : trace["topology"]["hosts"]) {
+    Host host{h["name"].get<std::string>(), h["address"].get<std::string>(), h["role"].get<std::string>(),
+              h.value("label", std::string()), {}};
+    for (const json& s : h["services"]) host.services.push_back(s.get<std::string>());
+    m.hosts.push_back(std::move(host));
+  }
+  for (const json& u : trace["users"]) {
+    const std::string addr = u["address"].get<std::string>();
+    const auto at = addr.find('@');
+    if (at != std::string::npos) m.host_domain.emplace(u["server"].get<std::string>(), addr.substr(at + 1));
+  }
+  const json& evs = trace["events"];
+  m.events.reserve(evs.size());
+  for (const json& e : evs) m.events.push_back(to_ev(e));
+
+  // Lifelines; faults span the whole diagram and get none.
+  std::map<std::string, int> index;
+  m.from.assign(m.events.size(), -1);
+  m.to.assign(m.events.size(), -1);
+  std::map<std::int64_t, std::vector<std::string>> conn_msgs;
+  for (std::size_t i = 0; i < m.events.size(); ++i) {
+    const Ev& e = m.events[i];
+    if (e.conn >= 0 && !e.msg.empty()) {
+      auto& v = conn_msgs[e.conn];
+      if (std::find(v.begin(), v.end(), e.msg) == v.end()) v.push_back(e.msg);
+    }
+    if (e.kind == "fault") continue;
+    m.from[i] = participant(m, index, e.actor);
+    if (e.has_peer) m.to[i] = participant(m, index, e.peer);
+  }
+  m.msgs.resize(m.events.size());
+  for (std::size_t i = 0; i < m.events.size(); ++i) {
+    const Ev& e = m.events[i];
+    if (!e.msg.empty())
+      m.msgs[i] = {e.msg};
+    else if (auto it = conn_msgs.find(e.conn); e.conn >= 0 && it != conn_msgs.end())
+      m.msgs[i] = it->second;
+  }
+
+  for (std::size_t i = 0; i < m.events.size(); ++i) {
+    const Ev& e = m.events[i];
+    const std::string primary = m.msgs[i].size() == 1 ? m.msgs[i][0] : std::string();
+    bool fresh = m.segments.empty();
+    if (!fresh) {
+      const Ev& prev = m.events[i - 1];
+      const Segment& cur = m.segments.back();
+      const bool same_talk = relay_pair(prev.step, e.step) && e.conn >= 0 && e.conn == prev.conn;
+      fresh = (!primary.empty() && !cur.msg.empty() && primary != cur.msg) ||
+              (e.step != prev.step && !same_talk) || e.time_us - prev.time_us >= 1'000'000;
+    }
+    if (fresh) m.segments.push_back(Segment{i, i, e.step, primary});
+    Segment& s = m.segments.back();
+    s.last = i;
+    if (s.msg.empty()) s.msg = primary;
+  }
+  return m;
+}
+
+}  // namespace mailsim::viz

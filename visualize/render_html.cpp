@@ -1,0 +1,126 @@
+// The self-contained viewer: one HTML file with the style sheet, the script and the trace
+// inside. The trace travels as inert JSON (<script type="application/json">) with "<", ">",
+// "&", U+2028/9 escaped; a Content-Security-Policy allows only this page's own script (by
+// hash) and no network at all.
+#include <map>
+
+#include "sim/base64.hpp"
+#include "visualize/assets.hpp"
+#include "visualize/escape.hpp"
+#include "visualize/explain.hpp"
+#include "visualize/i18n.hpp"
+#include "visualize/render.hpp"
+#include "visualize/sha256.hpp"
+#include "visualize/story.hpp"
+#include "visualize/topology.hpp"
+
+namespace mailsim::viz {
+
+namespace assets {
+
+std::string viewer_script() {
+  std::string js = "(function () {\n'use strict';\n";
+  for (std::string_view part : {js_core(), js_sequence(), js_topology(), js_panels(), js_inspector()}) js += part;
+  js += "\ntry { MS.init(); } catch (err) {\n"
+        "  const p = document.createElement('pre'); p.textContent = 'mailsim viewer: ' + err; document.body.prepend(p);\n"
+        "  throw err;\n}\n})();\n";
+  return js;
+}
+
+}  // namespace assets
+
+namespace {
+
+// Interns small arrays (explanation keys, message sets) so that per-event data is one integer.
+template <class T>
+int intern(std::map<T, int>& index, nlohmann::json& table, const T& value) {
+  auto [it, fresh] = index.emplace(value, static_cast<int>(table.size()));
+  if (fresh) table.push_back(value);
+  return it->second;
+}
+
+nlohmann::json view_model(const Model& m, const Options& opt) {
+  using nlohmann::json;
+  json v;
+  v["lang"] = opt.lang == Lang::Es ? "es" : "en";
+  v["restricted"] = opt.message ? json(*opt.message) : json(nullptr);
+  json parts = json::array();
+  for (const Party& p : m.participants) parts.push_back({p.agent, p.host});
+  v["participants"] = parts;
+  v["from"] = m.from;
+  v["to"] = m.to;
+  const auto keys = explain_keys(m);
+  std::map<std::vector<std::string>, int> xi, mi;
+  json xsets = json::array(), msets = json::array(), xset = json::array(), mset = json::array();
+  for (std::size_t i = 0; i < m.events.size(); ++i) {
+    xset.push_back(intern(xi, xsets, keys[i]));
+    mset.push_back(intern(mi, msets, m.msgs[i]));
+  }
+  v["xsets"] = std::move(xsets);
+  v["xset"] = std::move(xset);
+  v["msets"] = std::move(msets);
+  v["mset"] = std::move(mset);
+  json segs = json::array();
+  for (const Segment& s : m.segments)
+    segs.push_back({s.first, s.last, s.step, s.msg, segment_sentence(m, s, Lang::En), segment_sentence(m, s, Lang::Es)});
+  v["segments"] = std::move(segs);
+  json lay = json::object();
+  for (const auto& [host, xy] : layout(m, build_network(m))) lay[host] = {xy.first, xy.second};
+  v["layout"] = std::move(lay);
+  v["explain"] = explanations_json();
+  v["ui"] = ui_strings();
+  json steps = {{"en", json::array()}, {"es", json::array()}};
+  json colours = json::array();
+  for (int s = 1; s <= 6; ++s) {
+    steps["en"].push_back(step_name(s, Lang::En));
+    steps["es"].push_back(step_name(s, Lang::Es));
+    colours.push_back(step_colour(s));
+  }
+  v["steps"] = std::move(steps);
+  v["colours"] = std::move(colours);
+  v["fail"] = kFailureColour;
+  return v;
+}
+
+// One pass over the template: a value is never searched for placeholders.
+std::string fill(std::string_view tpl, const std::map<std::string, std::string>& values) {
+  std::string out;
+  out.reserve(tpl.size() + 1024);
+  std::size_t pos = 0;
+  while (true) {
+    const std::size_t open = tpl.find("{{", pos);
+    if (open == std::string_view::npos) break;
+    const std::size_t close = tpl.find("}}", open);
+    if (close == std::string_view::npos) break;
+    out.append(tpl.substr(pos, open - pos));
+    const auto it = values.find(std::string(tpl.substr(open + 2, close - open - 2)));
+    if (it != values.end()) out += it->second;
+    else out.append(tpl.substr(open, close + 2 - open));
+    pos = close + 2;
+  }
+  out.append(tpl.substr(pos));
+  return out;
+}
+
+}  // namespace
+
+std::string render_html(const Model& m, const Options& opt) {
+  const std::string script = assets::viewer_script();
+  const auto digest = sha256(script);
+  const std::string hash = base64_encode(std::string_view(reinterpret_cast<const char*>(digest.data()), digest.size()));
+  const std::string csp = "default-src 'none'; script-src 'sha256-" + hash +
+                          "'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'";
+  std::string title = (*m.trace)["scenario"]["name"].get<std::string>();
+  if (opt.message) title += " · " + *opt.message;
+  nlohmann::json data;
+  data["trace"] = *m.trace;
+  data["view"] = view_model(m, opt);
+  return fill(assets::page_html(), {{"LANG", opt.lang == Lang::Es ? "es" : "en"},
+                                    {"CSP", xml_escape(csp)},
+                                    {"TITLE", xml_escape(title)},
+                                    {"CSS", std::string(assets::viewer_css())},
+                                    {"DATA", json_for_script(data)},
+                                    {"JS", script}});
+}
+
+}  // namespace mailsim::viz

@@ -1,0 +1,185 @@
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include "visualize/trace.hpp"
+
+namespace mailsim::viz {
+namespace {
+
+using nlohmann::json;
+
+[[noreturn]] void fail(const std::string& where, const std::string& what) {
+  throw TraceError(where + ": " + what);
+}
+
+const json& field(const json& obj, const std::string& where, const char* key) {
+  auto it = obj.find(key);
+  if (it == obj.end()) fail(where, std::string("missing key \"") + key + "\"");
+  return *it;
+}
+
+const std::string& str(const json& obj, const std::string& where, const char* key) {
+  const json& v = field(obj, where, key);
+  if (!v.is_string()) fail(where + "." + key, "expected string");
+  return v.get_ref<const std::string&>();
+}
+
+std::int64_t integer(const json& obj, const std::string& where, const char* key) {
+  const json& v = field(obj, where, key);
+  if (!v.is_number_integer()) fail(where + "." + key, "expected integer");
+  return v.get<std::int64_t>();
+}
+
+const json& array(const json& obj, const std::string& where, const char* key) {
+  const json& v = field(obj, where, key);
+  if (!v.is_array()) fail(where + "." + key, "expected array");
+  return v;
+}
+
+void one_of(const std::string& v, std::initializer_list<const char*> allowed, const std::string& where) {
+  std::string list;
+  for (const char* a : allowed) {
+    if (v == a) return;
+    list += list.empty() ? "" : ", ";
+    list += a;
+  }
+  fail(where, "\"" + v + "\" is not one of " + list);
+}
+
+// A fault on a link names it "a--b" in place of a host.
+bool known_place(const std::string& h, const std::set<std::string>& hosts, bool link_ok) {
+  if (hosts.count(h)) return true;
+  const auto sep = h.find("--");
+  return link_ok && sep != std::string::npos && hosts.count(h.substr(0, sep)) && hosts.count(h.substr(sep + 2));
+}
+
+void check_party(const json& e, const std::string& where, const char* key, const std::set<std::string>& hosts,
+                 bool nullable, bool link_ok = false) {
+  const json& p = field(e, where, key);
+  const std::string at = where + "." + key;
+  if (p.is_null() && nullable) return;
+  if (!p.is_object()) fail(at, nullable ? "expected object or null" : "expected object");
+  one_of(str(p, at, "agent"), {"MUA", "MSA", "MTA", "MDA", "POP3", "DNS", "NET"}, at + ".agent");
+  const std::string& h = str(p, at, "host");
+  if (!known_place(h, hosts, link_ok)) fail(at + ".host", "unknown host \"" + h + "\"");
+}
+
+void check_event(const json& e, std::size_t i, const std::set<std::string>& hosts, std::int64_t& last_time) {
+  const std::string where = "events[" + std::to_string(i) + "]";
+  if (!e.is_object()) fail(where, "expected object");
+  if (integer(e, where, "seq") != static_cast<std::int64_t>(i))
+    fail(where + ".seq", "expected " + std::to_string(i) + " (events are ordered by seq from 0)");
+  const std::int64_t t = integer(e, where, "time_us");
+  if (t < 0) fail(where + ".time_us", "expected a non-negative integer");
+  if (t < last_time) fail(where + ".time_us", "goes back in time (" + std::to_string(t) + " < " +
+                                                  std::to_string(last_time) + ")");
+  last_time = t;
+  const json& step = field(e, where, "step");
+  if (!step.is_number_integer() || step.get<std::int64_t>() < 1 || step.get<std::int64_t>() > 6)
+    fail(where + ".step", "expected integer 1-6");
+  const std::string& kind = str(e, where, "kind");
+  one_of(kind, {"line", "content", "note", "fault"}, where + ".kind");
+  check_party(e, where, "actor", hosts, false, kind == "fault");
+  check_party(e, where, "peer", hosts, true, kind == "fault");
+  one_of(str(e, where, "protocol"), {"SMTP", "ESMTP", "POP3", "DNS", "local", "net"}, where + ".protocol");
+  const json& dir = field(e, where, "direction");
+  if (!dir.is_null()) {
+    if (!dir.is_string()) fail(where + ".direction", "expected string or null");
+    one_of(dir.get<std::string>(), {"request", "response"}, where + ".direction");
+  }
+  str(e, where, "line");
+  if (kind == "content") {
+    str(e, where, "text");
+  } else if (e.contains("text")) {
+    fail(where + ".text", "only content events carry text");
+  }
+  if ((kind == "line" || kind == "content") && e["peer"].is_null()) fail(where + ".peer", "a " + kind + " needs a peer");
+  const json& msg = field(e, where, "msg");
+  if (!msg.is_null() && !msg.is_string()) fail(where + ".msg", "expected string or null");
+  const json& conn = field(e, where, "conn");
+  if (!conn.is_null() && !conn.is_number_integer()) fail(where + ".conn", "expected integer or null");
+  if (e.contains("alert")) {
+    if (!e["alert"].is_string()) fail(where + ".alert", "expected string");
+    one_of(e["alert"].get<std::string>(), {"transient", "permanent"}, where + ".alert");
+  }
+  if (e.contains("code")) {
+    const json& c = e["code"];
+    if (!c.is_number_integer() || c.get<std::int64_t>() < 100 || c.get<std::int64_t>() > 599)
+      fail(where + ".code", "expected integer 100-599");
+  }
+}
+
+}  // namespace
+
+void validate(const json& trace) {
+  if (!trace.is_object()) fail("trace", "expected a JSON object");
+  if (str(trace, "trace", "format") != "mailsim-trace") fail("format", "expected \"mailsim-trace\"");
+  if (integer(trace, "trace", "format_version") != 1) fail("format_version", "expected 1 (this viewer reads version 1)");
+  const json& sc = field(trace, "trace", "scenario");
+  if (!sc.is_object()) fail("scenario", "expected object");
+  str(sc, "scenario", "name");
+  integer(trace, "trace", "start_epoch");
+  const json& topo = field(trace, "trace", "topology");
+  if (!topo.is_object()) fail("topology", "expected object");
+  std::set<std::string> hosts;
+  const json& hs = array(topo, "topology", "hosts");
+  for (std::size_t i = 0; i < hs.size(); ++i) {
+    const std::string where = "topology.hosts[" + std::to_string(i) + "]";
+    if (!hs[i].is_object()) fail(where, "expected object");
+    const std::string& name = str(hs[i], where, "name");
+    if (!hosts.insert(name).second) fail(where + ".name", "duplicate host \"" + name + "\"");
+    str(hs[i], where, "address");
+    one_of(str(hs[i], where, "role"), {"pc", "mailserver", "dns", "router", "relay"}, where + ".role");
+    const json& svc = array(hs[i], where, "services");
+    for (std::size_t k = 0; k < svc.size(); ++k)
+      if (!svc[k].is_string()) fail(where + ".services[" + std::to_string(k) + "]", "expected string");
+  }
+  const json& ls = array(topo, "topology", "links");
+  for (std::size_t i = 0; i < ls.size(); ++i) {
+    const std::string where = "topology.links[" + std::to_string(i) + "]";
+    if (!ls[i].is_object()) fail(where, "expected object");
+    for (const char* end : {"a", "b"})
+      if (!hosts.count(str(ls[i], where, end))) fail(where + "." + end, "unknown host \"" + ls[i][end].get<std::string>() + "\"");
+  }
+  const json& users = array(trace, "trace", "users");
+  for (std::size_t i = 0; i < users.size(); ++i) {
+    const std::string where = "users[" + std::to_string(i) + "]";
+    if (!users[i].is_object()) fail(where, "expected object");
+    str(users[i], where, "address");
+    str(users[i], where, "host");
+    str(users[i], where, "server");
+  }
+  const json& msgs = array(trace, "trace", "messages");
+  std::set<std::string> ids;
+  for (std::size_t i = 0; i < msgs.size(); ++i) {
+    const std::string where = "messages[" + std::to_string(i) + "]";
+    if (!msgs[i].is_object()) fail(where, "expected object");
+    if (!ids.insert(str(msgs[i], where, "id")).second) fail(where + ".id", "duplicate message id");
+    str(msgs[i], where, "from");
+    const json& to = array(msgs[i], where, "to");
+    for (std::size_t k = 0; k < to.size(); ++k)
+      if (!to[k].is_string()) fail(where + ".to[" + std::to_string(k) + "]", "expected string");
+    str(msgs[i], where, "subject");
+  }
+  const json& evs = array(trace, "trace", "events");
+  std::int64_t last_time = 0;
+  for (std::size_t i = 0; i < evs.size(); ++i) check_event(evs[i], i, hosts, last_time);
+  if (trace.contains("summary") && !trace["summary"].is_null() && !trace["summary"].is_object())
+    fail("summary", "expected object");
+}
+
+nlohmann::json load_trace(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw TraceError(path.string() + ": cannot open");
+  json trace;
+  try {
+    trace = json::parse(in);
+  } catch (const json::parse_error& e) {
+    throw TraceError(path.string() + ": not valid JSON: " + e.what());
+  }
+  validate(trace);
+  return trace;
+}
+
+}  // namespace mailsim::viz

@@ -1,0 +1,40 @@
+#pragma once
+// Classroom views of a mailsim trace (docs/trace-format.md): a self-contained HTML viewer and
+// static exports (SVG sequence diagram, Mermaid, Graphviz topology, swaks-style transcript).
+#include <filesystem>
+#include <optional>
+#include <stdexcept>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+namespace mailsim::viz {
+
+enum class Format { Html, Svg, Mermaid, Dot, Text };
+enum class Lang { En, Es };
+
+struct Options {
+  Format format = Format::Html;
+  std::optional<std::string> message;  // restrict to one scenario message id
+  Lang lang = Lang::En;
+};
+
+// A trace that does not follow docs/trace-format.md; what() names the place, e.g.
+// "events[12].step: expected integer 1-6".
+class TraceError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// Reads and validates a trace file. Throws TraceError (also for unreadable files and bad JSON).
+nlohmann::json load_trace(const std::filesystem::path&);
+
+// Validates `trace` and renders it. Throws TraceError for an invalid trace or an unknown
+// Options::message.
+std::string render(const nlohmann::json& trace, const Options&);
+
+// Parsing helpers for the CLI: nullopt for an unknown name.
+std::optional<Format> parse_format(std::string_view name);  // html, svg, mermaid, dot, text
+std::optional<Lang> parse_lang(std::string_view name);      // en, es
+
+}  // namespace mailsim::viz
