@@ -19,6 +19,7 @@ int main(int argc, char** argv) {
   run_cmd->add_option("--trace", run.trace_out, "Write the JSON trace to this file");
   run_cmd->add_option("--summary", run.summary_out, "Write the summary as JSON to this file");
   run_cmd->add_option("--export", run.export_dir, "Write mailboxes and MUA copies as Maildir folders here");
+  run_cmd->add_option("--pcap", run.pcap_out, "Write the simulated traffic as a pcap capture (Wireshark)");
   run_cmd->add_flag("--no-content", run.no_content, "Leave message bodies out of the trace");
   run_cmd->add_flag("-q,--quiet", run.quiet, "Do not print the summary");
 

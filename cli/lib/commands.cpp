@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "cli/lib/world.hpp"
+#include "sim/pcap.hpp"
 
 namespace mailsim::app {
 
@@ -42,6 +43,11 @@ int run_command(const RunArgs& args) {
   opts.trace = !args.trace_out.empty() || !args.narrate.empty();
   opts.trace_content = !args.no_content;
   World world(scenario, opts);
+  std::unique_ptr<sim::PcapWriter> pcap;
+  if (!args.pcap_out.empty()) {
+    pcap = std::make_unique<sim::PcapWriter>(args.pcap_out);
+    world.transport().set_observer([&pcap](const sim::PacketInfo& p) { pcap->write(p); });
+  }
   world.run();
   if (!args.quiet) world.print_summary(std::cout);
   const auto errors = world.ledger().conservation_errors();

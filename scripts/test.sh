@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Installs what the build and the tests need, builds everything and runs every test
+# (Catch2 unit tests and end-to-end tests through the real binary) with ctest.
+# MAILSIM_SANITIZE=1 builds and tests under AddressSanitizer and UBSan instead.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+dir=build
+flags=()
+if [ "${MAILSIM_SANITIZE:-0}" = 1 ]; then
+  dir=build-asan
+  flags=(-DMAILSIM_SANITIZE=ON)
+fi
+if [ -f tests/browser/package.json ] && [ ! -d tests/browser/node_modules ]; then
+  npm --prefix tests/browser ci --no-audit --no-fund
+fi
+cmake -S . -B "$dir" -G Ninja "${flags[@]}"
+cmake --build "$dir"
+ctest --test-dir "$dir" --output-on-failure -j2
