@@ -1,10 +1,13 @@
 // mailsim's command line. CLI11 is slow to compile, so this is the only file including it.
 #include <CLI/CLI.hpp>
 
+#include <fstream>
 #include <iostream>
 
 #include "cli/lib/commands.hpp"
 #include "sim/version.hpp"
+#include "visualize/narrate.hpp"
+#include "visualize/visualize.hpp"
 
 int main(int argc, char** argv) {
   using namespace mailsim::app;
@@ -23,9 +26,22 @@ int main(int argc, char** argv) {
   run_cmd->add_flag("--no-content", run.no_content, "Leave message bodies out of the trace");
   run_cmd->add_flag("-q,--quiet", run.quiet, "Do not print the summary");
 
+  run_cmd->add_option("--narrate", run.narrate, "Tell the story step by step in a language: en or es")
+      ->check(CLI::IsMember({"en", "es"}));
+  run_cmd->add_flag("--pause", run.pause, "With --narrate: wait for Enter between steps");
+
   std::string validate_file;
   auto* validate_cmd = app.add_subcommand("validate", "Check a scenario file and report the first problem");
   validate_cmd->add_option("FILE", validate_file, "Scenario file (JSON)")->required();
+
+  std::string viz_trace, viz_out = "-", viz_format = "html", viz_lang = "en", viz_message;
+  auto* viz_cmd = app.add_subcommand("visualize", "Turn a trace into a lesson (HTML viewer) or a static picture");
+  viz_cmd->add_option("TRACE", viz_trace, "Trace file written by run --trace")->required();
+  viz_cmd->add_option("-o,--output", viz_out, "Output file ('-' for standard output)");
+  viz_cmd->add_option("--format", viz_format, "html, svg, mermaid, dot or text")
+      ->check(CLI::IsMember({"html", "svg", "mermaid", "dot", "text"}));
+  viz_cmd->add_option("--lang", viz_lang, "Language of the lesson: en or es")->check(CLI::IsMember({"en", "es"}));
+  viz_cmd->add_option("--message", viz_message, "Show only this message (its scenario id, e.g. m1)");
 
   try {
     app.parse(argc, argv);
@@ -40,7 +56,34 @@ int main(int argc, char** argv) {
     return kExitInvalidInput;
   }
   try {
-    if (*run_cmd) return run_command(run);
+    if (*run_cmd) {
+      if (!run.narrate.empty()) {
+        const auto lang = *mailsim::viz::parse_lang(run.narrate);
+        run.on_trace = [lang, pause = run.pause](const nlohmann::json& trace) {
+          mailsim::viz::narrate(trace, lang, std::cout, pause ? &std::cin : nullptr);
+        };
+      }
+      return run_command(run);
+    }
+    if (*viz_cmd) {
+      try {
+        mailsim::viz::Options o;
+        o.format = *mailsim::viz::parse_format(viz_format);
+        o.lang = *mailsim::viz::parse_lang(viz_lang);
+        if (!viz_message.empty()) o.message = viz_message;
+        const std::string out = mailsim::viz::render(mailsim::viz::load_trace(viz_trace), o);
+        if (viz_out == "-") {
+          std::cout << out;
+        } else {
+          std::ofstream f(viz_out, std::ios::binary);
+          if (!f || !(f << out)) throw std::runtime_error("cannot write " + viz_out);
+        }
+        return kExitOk;
+      } catch (const mailsim::viz::TraceError& e) {
+        std::cerr << "mailsim: " << viz_trace << ": " << e.what() << "\n";
+        return kExitInvalidInput;
+      }
+    }
     if (*validate_cmd) return validate_command(validate_file);
   } catch (const std::exception& e) {
     std::cerr << "mailsim: internal error: " << e.what() << "\n";

@@ -56,8 +56,6 @@ int participant(Model& m, std::map<std::string, int>& index, const Party& p) {
   return it->second;
 }
 
-bool relay_pair(int a, int b) { return (a == 3 || a == 4) && (b == 3 || b == 4); }
-
 }  // namespace
 
 Model build_model(const json& trace) {
@@ -107,11 +105,13 @@ Model build_model(const json& trace) {
     const std::string primary = m.msgs[i].size() == 1 ? m.msgs[i][0] : std::string();
     bool fresh = m.segments.empty();
     if (!fresh) {
+      // Sessions overlap (a QUIT after the next step began, the client's lines between the
+      // server's): an event of an earlier step joins the current segment; only a later step,
+      // another message or a pause starts a new one.
       const Ev& prev = m.events[i - 1];
       const Segment& cur = m.segments.back();
-      const bool same_talk = relay_pair(prev.step, e.step) && e.conn >= 0 && e.conn == prev.conn;
-      fresh = (!primary.empty() && !cur.msg.empty() && primary != cur.msg) ||
-              (e.step != prev.step && !same_talk) || e.time_us - prev.time_us >= 1'000'000;
+      fresh = (!primary.empty() && !cur.msg.empty() && primary != cur.msg) || e.step > cur.step ||
+              e.time_us - prev.time_us >= 1'000'000;
     }
     if (fresh) m.segments.push_back(Segment{i, i, e.step, primary});
     Segment& s = m.segments.back();

@@ -36,9 +36,10 @@ struct Host {
   std::vector<std::string> services;
 };
 
-// A run of events that tells one thing: one step of one message. A new segment starts when
-// the step or message changes, or after a pause of a simulated second or more (a retry);
-// the 3/4 alternation of one SMTP relay conversation stays in one segment.
+// A run of events that tells one thing: one step of one message. A new segment starts at a
+// later step, another message, or after a pause of a simulated second or more (a retry);
+// events of an earlier step (the relay client's lines between the receiving MTA's replies,
+// a QUIT that ends after the next step began) stay in the current segment.
 struct Segment {
   std::size_t first = 0, last = 0;  // event indexes, inclusive
   int step = 1;

@@ -51,6 +51,8 @@ Facts gather(const Model& m, const Segment& seg) {
   std::string last_cmd;
   for (std::size_t i = seg.first; i <= seg.last; ++i) {
     const Ev& e = m.events[i];
+    // Trailing lines of an earlier step tell nothing new; the relay client's lines do in step 4.
+    if (e.step != seg.step && !(seg.step == 4 && e.step == 3)) continue;
     if (e.alert == "permanent" && !f.permanent) f.permanent = &e;
     if (e.alert == "transient" && !f.transient) f.transient = &e;
     if (e.kind == "note" && f.address_in_note.empty()) f.address_in_note = first_address(e.line);
@@ -133,7 +135,9 @@ std::string submit(const Model&, const Segment&, const Facts& f, Lang L) {
 }
 
 std::string relay(const Model& m, const Segment& s, const Facts& f, Lang L) {
-  const std::string host = m.events[s.first].actor.host;
+  std::string host = m.events[s.first].actor.host;
+  for (std::size_t i = s.first; i <= s.last; ++i)
+    if (m.events[i].actor.agent == "MTA") { host = m.events[i].actor.host; break; }
   const std::string mta = L == Lang::Es ? "El MTA de " + m.domain_of(host) + " (" + host + ")"
                                         : "The MTA of " + m.domain_of(host) + " (" + host + ")";
   std::string out;

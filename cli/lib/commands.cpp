@@ -40,7 +40,7 @@ int run_command(const RunArgs& args) {
   }
   RunOptions opts;
   opts.seed = args.seed;
-  opts.trace = !args.trace_out.empty() || !args.narrate.empty();
+  opts.trace = !args.trace_out.empty() || static_cast<bool>(args.on_trace);
   opts.trace_content = !args.no_content;
   World world(scenario, opts);
   std::unique_ptr<sim::PcapWriter> pcap;
@@ -49,6 +49,7 @@ int run_command(const RunArgs& args) {
     world.transport().set_observer([&pcap](const sim::PacketInfo& p) { pcap->write(p); });
   }
   world.run();
+  if (args.on_trace) args.on_trace(world.trace_json());
   if (!args.quiet) world.print_summary(std::cout);
   const auto errors = world.ledger().conservation_errors();
   for (const auto& e : errors) std::cerr << "mailsim: internal error: conservation violated: " << e << "\n";

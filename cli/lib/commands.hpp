@@ -1,6 +1,8 @@
 #pragma once
 // The subcommands behind the CLI, kept apart from CLI11 (which only cli/main.cpp includes).
 #include <cstdint>
+#include <functional>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 
@@ -18,6 +20,8 @@ struct RunArgs {
   bool pause = false;
   bool quiet = false;
   bool no_content = false;
+  // Called with the trace document after the run (narration); forces tracing on.
+  std::function<void(const nlohmann::json&)> on_trace;
 };
 
 int run_command(const RunArgs& args);
