@@ -41,7 +41,9 @@ std::string Ledger::plan_bounce(const std::string& of, const std::string& messag
   m.subject = "Undelivered Mail Returned to Sender";
   m.message_id = message_id;
   m.bounce_of = of;
-  m.rcpts.push_back(RcptRecord{to});
+  RcptRecord r;
+  r.address = to;
+  m.rcpts.push_back(r);
   m.rcpts.back().status = RcptStatus::InTransit;
   const std::string id = m.id;
   plan(std::move(m));

@@ -2,6 +2,7 @@
 
 #include "agents/client_sessions.hpp"
 #include "agents/dns/message.hpp"
+#include "agents/wire_trace.hpp"
 
 namespace mailsim::agents {
 
@@ -64,10 +65,12 @@ void RemoteDelivery::try_target(std::shared_ptr<DeliveryJob> job, std::vector<Mx
         using O = smtp::ClientResult::Outcome;
         if (o.net_error) {
           // Unreachable or refused: try the next exchanger (RFC 5321 section 5.1).
-          return try_target(job, targets, i + 1,
-                            "connect to " + target.host + "[" + dns::format_ipv4(target.address) + "]:25: " +
-                                sim::to_string(*o.net_error),
-                            done);
+          std::string err = "connect to " + target.host + "[" + dns::format_ipv4(target.address) + "]:25: " +
+                            sim::to_string(*o.net_error);
+          if (i + 1 < targets.size())  // otherwise the queue's deferral note reports it
+            trace_note(ctx_, sim::Step::Relay, sim::Actor{"MTA", config_.host}, job->msg,
+                       err + "; trying the next mail exchanger, " + targets[i + 1].host, sim::Alert::Transient);
+          return try_target(job, targets, i + 1, std::move(err), done);
         }
         const auto& res = o.result;
         const bool session_failed = res.outcome == O::ConnectionLost ||

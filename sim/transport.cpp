@@ -51,6 +51,7 @@ struct Transport::Conn {
   std::uint32_t isn[2] = {0, 0};
   std::uint32_t snd_next[2] = {0, 0};
   std::uint32_t rcv_next[2] = {0, 0};
+  std::uint32_t acked[2] = {0, 0};  // the last ack number this side reported
   std::uint32_t mss = 1460;
   std::string unsent[2];  // written before the handshake completed
   std::map<std::uint32_t, std::shared_ptr<Segment>> out_of_order[2];
@@ -255,13 +256,18 @@ void Transport::on_segment_arrival(std::uint64_t id, int to_side, std::shared_pt
   auto it = conns_.find(id);
   if (it == conns_.end()) return;
   Conn& c = *it->second;
+  bool in_order = false;
   if (seg->seq == c.rcv_next[to_side]) {
+    in_order = true;
     c.out_of_order[to_side].emplace(seg->seq, seg);
     deliver_in_order(c, to_side);
   } else if (seg->seq > c.rcv_next[to_side] && seg->seq - c.rcv_next[to_side] < (1u << 30)) {
     c.out_of_order[to_side].emplace(seg->seq, seg);
   }
-  if (conns_.count(id)) report_ack(c, to_side, engine_.now());
+  if (!conns_.count(id)) return;
+  // A reply sent while handling the data already carried the acknowledgement; a pure ACK
+  // now would be a duplicate. Out-of-order or repeated segments do get a (real) dup ACK.
+  if (!in_order || c.acked[to_side] != c.rcv_next[to_side]) report_ack(c, to_side, engine_.now());
 }
 
 void Transport::deliver_in_order(Conn& c, int side) {
@@ -326,7 +332,7 @@ void Transport::crash_host(HostId host) {
   for (auto it = udp_.begin(); it != udp_.end();) it = it->first.first == host ? udp_.erase(it) : std::next(it);
 }
 
-void Transport::report(const Conn& c, int side, const Segment& seg, Time when) {
+void Transport::report(Conn& c, int side, const Segment& seg, Time when) {
   if (!observer_) return;
   PacketInfo info = packet_info(when, false, c.addr[side], c.addr[1 - side], c.port[side], c.port[1 - side]);
   info.seq = seg.seq;
@@ -334,16 +340,18 @@ void Transport::report(const Conn& c, int side, const Segment& seg, Time when) {
   info.fin = seg.fin;
   info.has_ack = !(seg.syn && side == 0);
   info.ack = info.has_ack ? c.rcv_next[side] : 0;
+  if (info.has_ack) c.acked[side] = info.ack;
   info.payload = seg.payload;
   observer_(info);
 }
 
-void Transport::report_ack(const Conn& c, int side, Time when) {
+void Transport::report_ack(Conn& c, int side, Time when) {
   if (!observer_) return;
   PacketInfo info = packet_info(when, false, c.addr[side], c.addr[1 - side], c.port[side], c.port[1 - side]);
   info.seq = c.snd_next[side];
   info.has_ack = true;
   info.ack = c.rcv_next[side];
+  c.acked[side] = info.ack;
   observer_(info);
 }
 

@@ -102,8 +102,8 @@ class Transport {
   void deliver_in_order(Conn& c, int side);
   void fail(std::uint64_t id, int side, NetError err);
   void send_syn(std::uint64_t id, int attempt);
-  void report(const Conn& c, int side, const Segment& seg, Time when);
-  void report_ack(const Conn& c, int side, Time when);
+  void report(Conn& c, int side, const Segment& seg, Time when);
+  void report_ack(Conn& c, int side, Time when);
   void maybe_finish(std::uint64_t id);
 
   Engine& engine_;

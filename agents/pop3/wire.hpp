@@ -8,6 +8,8 @@
 #include <string_view>
 #include <vector>
 
+#include "sim/text.hpp"
+
 namespace mailsim::pop3 {
 
 // One unit of output, in order. Bytes to send = text + "\r\n" for Line; text as-is for Content.
@@ -28,15 +30,15 @@ std::string to_bytes(const std::vector<Output>& outputs);
 
 // Normalises line endings to CRLF (bare LF counts as a line end, as the size rule requires)
 // and makes a non-empty text end with CRLF. Lone CRs inside a line are left alone.
-std::string canonical_crlf(std::string_view text);
+using text::canonical_crlf;
 
 // Doubles the leading "." of every line of a CRLF text (RFC 1939 section 3).
 std::string byte_stuff(std::string_view crlf_text);
 
 // ASCII case-insensitive equality, for keywords.
-bool iequals(std::string_view a, std::string_view b);
+using text::iequals;
 
 // A decimal number made only of digits, without sign or overflow; nullopt otherwise.
-std::optional<std::uint64_t> parse_number(std::string_view text);
+using text::parse_number;
 
 }  // namespace mailsim::pop3

@@ -1,6 +1,5 @@
 #include "agents/smtp/wire.hpp"
 
-#include <charconv>
 
 namespace mailsim::smtp {
 
@@ -13,63 +12,6 @@ std::string to_bytes(const std::vector<Output>& outputs) {
   return out;
 }
 
-std::string canonical_crlf(std::string_view text) {
-  std::string out;
-  out.reserve(text.size() + text.size() / 32 + 2);
-  std::size_t pos = 0;
-  while (pos < text.size()) {
-    const std::size_t lf = text.find('\n', pos);
-    const bool last = lf == std::string_view::npos;
-    std::size_t end = last ? text.size() : lf;
-    if (end > pos && text[end - 1] == '\r') --end;
-    out.append(text.substr(pos, end - pos));
-    out += "\r\n";
-    pos = last ? text.size() : lf + 1;
-  }
-  return out;
-}
-
-std::string dot_stuff(std::string_view crlf_text) {
-  std::string out;
-  out.reserve(crlf_text.size() + 16);
-  bool line_start = true;
-  for (char c : crlf_text) {
-    if (line_start && c == '.') out += '.';
-    out += c;
-    line_start = c == '\n';
-  }
-  return out;
-}
-
-namespace {
-char upper(char c) { return c >= 'a' && c <= 'z' ? static_cast<char>(c - 32) : c; }
-}  // namespace
-
-bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i)
-    if (upper(a[i]) != upper(b[i])) return false;
-  return true;
-}
-
-bool istarts_with(std::string_view text, std::string_view prefix) {
-  return text.size() >= prefix.size() && iequals(text.substr(0, prefix.size()), prefix);
-}
-
-std::string to_upper(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) c = upper(c);
-  return out;
-}
-
-std::optional<std::uint64_t> parse_number(std::string_view text) {
-  if (text.empty()) return std::nullopt;
-  for (char c : text)
-    if (c < '0' || c > '9') return std::nullopt;
-  std::uint64_t v = 0;
-  auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
-  if (ec != std::errc() || p != text.data() + text.size()) return std::nullopt;
-  return v;
-}
+std::string dot_stuff(std::string_view crlf_text) { return text::stuff_leading_dots(crlf_text); }
 
 }  // namespace mailsim::smtp

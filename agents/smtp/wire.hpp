@@ -8,6 +8,8 @@
 #include <string_view>
 #include <vector>
 
+#include "sim/text.hpp"
+
 namespace mailsim::smtp {
 
 // One unit of output, in order. Bytes to send = text + "\r\n" for Line; text as-is for Content.
@@ -31,17 +33,17 @@ std::string to_bytes(const std::vector<Output>& outputs);
 
 // Normalises line endings to CRLF (a bare LF ends a line) and makes a non-empty text end
 // with CRLF, so that the "." terminator always starts a line of its own.
-std::string canonical_crlf(std::string_view text);
+using text::canonical_crlf;
 
 // Doubles the leading "." of every line of a CRLF text (RFC 5321 section 4.5.2).
 std::string dot_stuff(std::string_view crlf_text);
 
 // ASCII case-insensitive comparisons, for verbs, keywords and "FROM:".
-bool iequals(std::string_view a, std::string_view b);
-bool istarts_with(std::string_view text, std::string_view prefix);
-std::string to_upper(std::string_view text);
+using text::iequals;
+using text::istarts_with;
+using text::to_upper;
 
 // A decimal number made only of digits, without sign or overflow; nullopt otherwise.
-std::optional<std::uint64_t> parse_number(std::string_view text);
+using text::parse_number;
 
 }  // namespace mailsim::smtp

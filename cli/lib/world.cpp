@@ -20,7 +20,7 @@ World::World(const Scenario& scenario, RunOptions options)
       net_(engine_),
       transport_(engine_, net_),
       trace_(options.trace, options.trace_content),
-      ctx_{engine_, net_, transport_, trace_, ledger_} {
+      ctx_{engine_, net_, transport_, trace_, ledger_, 0, {}, 100} {
   ctx_.start_epoch = scenario_.start_epoch;
   const double k = scenario_.time_scale;
   auto& t = ctx_.timeouts;
@@ -87,8 +87,8 @@ World::World(const Scenario& scenario, RunOptions options)
     rec.subject = m.draft.subject;
     rec.planned_us = m.at;
     rec.message_id = agents::planned_message_id(m.id, m.draft.from, ctx_.start_epoch, m.at);
-    for (const auto& a : m.draft.to) rec.rcpts.push_back(agents::RcptRecord{a});
-    for (const auto& a : m.draft.cc) rec.rcpts.push_back(agents::RcptRecord{a});
+    for (const auto& a : m.draft.to) { agents::RcptRecord r; r.address = a; rec.rcpts.push_back(r); }
+    for (const auto& a : m.draft.cc) { agents::RcptRecord r; r.address = a; rec.rcpts.push_back(r); }
     agents::PlannedMessage pm{m.id, m.at, m.draft};
     pm.draft.message_id = rec.message_id;
     ledger_.plan(std::move(rec));

@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include <unistd.h>
+
 #include "sim/pcap.hpp"
 #include "sim/transport.hpp"
 
@@ -36,7 +38,7 @@ std::uint16_t be16(const std::vector<std::uint8_t>& b, std::size_t at) {
 
 TEST_CASE("a small SMTP-like exchange is written as a valid pcap", "[pcap]") {
   const auto path = std::filesystem::temp_directory_path() /
-                    ("mailsim-test-pcap-" + std::to_string(reinterpret_cast<std::uintptr_t>(&path)) + ".pcap");
+                    ("mailsim-test-pcap-" + std::to_string(::getpid()) + ".pcap");
   std::uint64_t written = 0;
   {
     Engine engine;

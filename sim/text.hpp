@@ -1,0 +1,22 @@
+#pragma once
+// Small text rules that SMTP and POP3 share: line endings, leading-dot stuffing (RFC 5321
+// section 4.5.2 and RFC 1939 section 3 are the same rule), ASCII case folding, numbers.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace mailsim::text {
+
+// Normalises line endings to CRLF (a bare LF ends a line) and makes a non-empty text end
+// with CRLF, so that a "." terminator always starts a line of its own.
+std::string canonical_crlf(std::string_view text);
+// Doubles the leading "." of every line of a CRLF text.
+std::string stuff_leading_dots(std::string_view crlf_text);
+bool iequals(std::string_view a, std::string_view b);
+bool istarts_with(std::string_view text, std::string_view prefix);
+std::string to_upper(std::string_view text);
+// A decimal number made only of digits, without sign or overflow; nullopt otherwise.
+std::optional<std::uint64_t> parse_number(std::string_view text);
+
+}  // namespace mailsim::text
