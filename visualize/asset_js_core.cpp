@@ -9,6 +9,7 @@ std::string_view js_core() {
 const NS = 'http://www.w3.org/2000/svg';
 let D = null, TR = null, EV = [], V = null;
 let segOf = new Int32Array(0);
+const spans = {};  // message id -> [first, last] time of its events
 const S = { lang: 'en', vis: new Int32Array(0), pos: 0, playing: false, timer: 0, speed: 1, tab: 'details',
   fProto: '', fHost: '', fMsg: '', fFail: false };
 const SPEEDS = [0.25, 0.5, 1, 2, 4, 8, 16];
@@ -63,7 +64,11 @@ function passes(i) {
   const e = EV[i];
   if (S.fProto && protoGroup(e.protocol) !== S.fProto) return false;
   if (S.fHost && e.actor.host !== S.fHost && !(e.peer && e.peer.host === S.fHost)) return false;
-  if (S.fMsg && msgsOf(i).indexOf(S.fMsg) < 0) return false;
+  if (S.fMsg && msgsOf(i).indexOf(S.fMsg) < 0) {
+    // A fault before the message was done (a server already down) explains its fate: keep it.
+    const span = spans[S.fMsg];
+    if (e.kind !== 'fault' || !span || e.time_us > span[1]) return false;
+  }
   if (S.fFail && !e.alert) return false;
   return true;
 }
@@ -267,6 +272,8 @@ MS.init = function () {
   TR = D.trace; EV = TR.events; V = D.view;
   segOf = new Int32Array(EV.length);
   V.segments.forEach((s, k) => { for (let i = s[0]; i <= s[1]; i++) segOf[i] = k; });
+  for (let i = 0; i < EV.length; i++)
+    for (const m of msgsOf(i)) { const sp = spans[m] || (spans[m] = [EV[i].time_us, 0]); sp[1] = EV[i].time_us; }
   const hp = hashParams();
   if (V.restricted) S.fMsg = V.restricted;
   bind();

@@ -7,7 +7,7 @@ namespace mailsim::viz::assets {
 std::string_view js_topology() {
   return R"JS(
 const Topo = (() => {
-  const H = 330, BW = 196, BH = 64;
+  const H = 330, BW = 206, BH = 64;
   let W = 760;
   let svg, layer, tokenG, hostEls = {}, linkEls = {}, adj = {}, routes = {}, faults = [], anim = 0;
   const reduced = window.matchMedia && window.matchMedia('(prefers-reduced-motion: reduce)').matches;

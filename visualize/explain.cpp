@@ -1,4 +1,5 @@
 #include <cctype>
+#include <deque>
 #include <map>
 
 #include "visualize/explain.hpp"
@@ -17,11 +18,18 @@ bool has(const std::string& key) { return explanations().count(key) != 0; }
 
 bool contains(const std::string& s, const char* word) { return s.find(word) != std::string::npos; }
 
-// Per-connection memory: the last command, and whether a multi-line reply is open.
+// Per-connection memory: commands still waiting for their reply (PIPELINING sends several
+// before the first reply), the command the current reply answers, and whether a multi-line
+// reply is open.
 struct ConnState {
+  std::deque<std::string> pending;
   std::string last_cmd;
   bool any_request = false;
   bool continued = false;
+  void answer() {  // a reply starts: it answers the oldest command still waiting
+    last_cmd = pending.empty() ? std::string() : pending.front();
+    if (!pending.empty()) pending.pop_front();
+  }
 };
 
 void smtp_reply(const Ev& e, ConnState& st, std::vector<std::string>& keys) {
@@ -31,6 +39,7 @@ void smtp_reply(const Ev& e, ConnState& st, std::vector<std::string>& keys) {
     code = std::stoi(e.line.substr(0, 3));
   const bool cont = e.line.size() > 3 && e.line[3] == '-';
   const bool multiline = cont || st.continued;
+  if (!st.continued) st.answer();
   if (multiline && st.last_cmd == "EHLO" && st.continued && e.line.size() > 4) {
     const std::string kw = upper_word(e.line, 4);
     if (has("smtp.ext." + kw)) keys.push_back("smtp.ext." + kw);
@@ -62,16 +71,18 @@ void smtp_reply(const Ev& e, ConnState& st, std::vector<std::string>& keys) {
   st.continued = cont;
 }
 
-void pop3_reply(const Ev& e, const ConnState& st, std::vector<std::string>& keys) {
+void pop3_reply(const Ev& e, ConnState& st, std::vector<std::string>& keys) {
   if (e.line == ".") {
     keys.push_back("pop3.end");
   } else if (e.line.rfind("+OK", 0) == 0) {
+    st.answer();
     if (!st.any_request)
       keys.push_back("pop3.ok.greeting");
     else if (has("pop3.ok." + st.last_cmd))
       keys.push_back("pop3.ok." + st.last_cmd);
     keys.push_back("pop3.ok");
   } else if (e.line.rfind("-ERR", 0) == 0) {
+    st.answer();
     keys.push_back("pop3.err");
   } else {
     keys.push_back("pop3.multiline");
@@ -101,10 +112,15 @@ void dns_line(const Ev& e, std::vector<std::string>& keys) {
   }
 }
 
+// Notes are free English text; the agent and the step say most of what they are.
 std::string note_key(const Ev& e) {
   if (e.alert == "permanent" || contains(e.line, "bounce")) return "note.bounce";
   if (e.alert == "transient" || contains(e.line, "defer") || contains(e.line, "retry")) return "note.retry";
-  if (contains(e.line, "stored") || contains(e.line, "deliver")) return "note.store";
+  if (e.actor.agent == "MDA" || e.step == 5) return "note.store";
+  if (e.step == 1) return "note.compose";
+  if (e.actor.agent == "MUA" && e.step == 6) return "note.local_copy";
+  if (contains(e.line, "attempt")) return "note.attempt";
+  if (e.step == 4 || contains(e.line, "Received")) return "note.accept";
   if (contains(e.line, "queue")) return "note.queue";
   return "note";
 }
@@ -130,14 +146,14 @@ std::vector<std::vector<std::string>> explain_keys(const Model& m) {
     } else if (smtp && e.request()) {
       const std::string w = e.line == "." ? "." : upper_word(e.line);
       keys.push_back(w == "." ? "smtp.data.end" : has("smtp.cmd." + w) ? "smtp.cmd." + w : "smtp.cmd.other");
-      st.last_cmd = w;
+      st.pending.push_back(w);
       st.any_request = true;
     } else if (smtp) {
       smtp_reply(e, st, keys);
     } else if (e.protocol == "POP3" && e.request()) {
       const std::string w = upper_word(e.line);
       keys.push_back(has("pop3.cmd." + w) ? "pop3.cmd." + w : "pop3.cmd.other");
-      st.last_cmd = w;
+      st.pending.push_back(w);
       st.any_request = true;
     } else if (e.protocol == "POP3") {
       pop3_reply(e, st, keys);

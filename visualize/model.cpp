@@ -50,6 +50,24 @@ Ev to_ev(const json& e) {
   return ev;
 }
 
+// The Message-ID header of a content event (without angle brackets), or "".
+std::string message_id_of(const std::string& text) {
+  std::size_t pos = 0;
+  while (pos < text.size()) {
+    std::size_t end = text.find("\r\n", pos);
+    if (end == std::string::npos) end = text.size();
+    if (end == pos) break;  // the blank line that ends the header
+    if (end - pos > 11 && (text.compare(pos, 11, "Message-ID:") == 0 || text.compare(pos, 11, "Message-Id:") == 0 ||
+                           text.compare(pos, 11, "message-id:") == 0)) {
+      std::string v = text.substr(pos + 11, end - pos - 11);
+      const auto b = v.find_first_not_of(" \t<"), e = v.find_last_not_of(" \t>");
+      return b == std::string::npos ? std::string() : v.substr(b, e - b + 1);
+    }
+    pos = end + 2;
+  }
+  return {};
+}
+
 int participant(Model& m, std::map<std::string, int>& index, const Party& p) {
   auto [it, fresh] = index.emplace(p.label(), static_cast<int>(m.participants.size()));
   if (fresh) m.participants.push_back(p);
@@ -80,12 +98,21 @@ Model build_model(const json& trace) {
   std::map<std::string, int> index;
   m.from.assign(m.events.size(), -1);
   m.to.assign(m.events.size(), -1);
+  // A message body with no msg (a POP3 RETR) is recognised by its Message-ID.
+  std::map<std::string, std::string> by_message_id;
+  for (const json& msg : trace["messages"])
+    if (msg.contains("message_id") && msg["message_id"].is_string())
+      by_message_id.emplace(msg["message_id"].get<std::string>(), msg["id"].get<std::string>());
+  std::vector<std::string> known(m.events.size());
   std::map<std::int64_t, std::vector<std::string>> conn_msgs;
   for (std::size_t i = 0; i < m.events.size(); ++i) {
     const Ev& e = m.events[i];
-    if (e.conn >= 0 && !e.msg.empty()) {
+    known[i] = e.msg;
+    if (known[i].empty() && e.text)
+      if (auto it = by_message_id.find(message_id_of(*e.text)); it != by_message_id.end()) known[i] = it->second;
+    if (e.conn >= 0 && !known[i].empty()) {
       auto& v = conn_msgs[e.conn];
-      if (std::find(v.begin(), v.end(), e.msg) == v.end()) v.push_back(e.msg);
+      if (std::find(v.begin(), v.end(), known[i]) == v.end()) v.push_back(known[i]);
     }
     if (e.kind == "fault") continue;
     m.from[i] = participant(m, index, e.actor);
@@ -94,8 +121,8 @@ Model build_model(const json& trace) {
   m.msgs.resize(m.events.size());
   for (std::size_t i = 0; i < m.events.size(); ++i) {
     const Ev& e = m.events[i];
-    if (!e.msg.empty())
-      m.msgs[i] = {e.msg};
+    if (!known[i].empty())
+      m.msgs[i] = {known[i]};
     else if (auto it = conn_msgs.find(e.conn); e.conn >= 0 && it != conn_msgs.end())
       m.msgs[i] = it->second;
   }
@@ -108,15 +135,17 @@ Model build_model(const json& trace) {
       // Sessions overlap (a QUIT after the next step began, the client's lines between the
       // server's): an event of an earlier step joins the current segment; only a later step,
       // another message or a pause starts a new one.
+      // Lines of no message (mailbox polls that find nothing) form their own segments, and
+      // repeated ones merge: a poll every minute is one step of the story, not sixty.
       const Ev& prev = m.events[i - 1];
       const Segment& cur = m.segments.back();
-      fresh = (!primary.empty() && !cur.msg.empty() && primary != cur.msg) || e.step > cur.step ||
-              e.time_us - prev.time_us >= 1'000'000;
+      const bool quiet_repeat = primary.empty() && cur.msg.empty() && e.step == cur.step && e.kind != "fault" &&
+                                m.events[cur.first].kind != "fault";
+      fresh = primary != cur.msg || e.step > cur.step || (e.kind == "fault") != (prev.kind == "fault") ||
+              (e.time_us - prev.time_us >= 1'000'000 && !quiet_repeat);
     }
     if (fresh) m.segments.push_back(Segment{i, i, e.step, primary});
-    Segment& s = m.segments.back();
-    s.last = i;
-    if (s.msg.empty()) s.msg = primary;
+    m.segments.back().last = i;
   }
   return m;
 }

@@ -20,6 +20,9 @@ struct Facts {
   std::string smtp_peer;   // host the sending MTA connects to
   std::vector<std::string> rcpts, commands;
   std::string user;        // POP3 USER
+  std::vector<std::int64_t> conns;  // sessions seen (repeated polls merge into one segment)
+  std::vector<std::string> clients;  // hosts of the clients of those sessions
+  int failures = 0;
   bool auth = false, accepted = false, local_copy = false;
   const Ev* permanent = nullptr;
   const Ev* transient = nullptr;
@@ -53,6 +56,8 @@ Facts gather(const Model& m, const Segment& seg) {
     const Ev& e = m.events[i];
     // Trailing lines of an earlier step tell nothing new; the relay client's lines do in step 4.
     if (e.step != seg.step && !(seg.step == 4 && e.step == 3)) continue;
+    if (!e.alert.empty()) ++f.failures;
+    if (e.conn >= 0 && std::find(f.conns.begin(), f.conns.end(), e.conn) == f.conns.end()) f.conns.push_back(e.conn);
     if (e.alert == "permanent" && !f.permanent) f.permanent = &e;
     if (e.alert == "transient" && !f.transient) f.transient = &e;
     if (e.kind == "note" && f.address_in_note.empty()) f.address_in_note = first_address(e.line);
@@ -74,6 +79,7 @@ Facts gather(const Model& m, const Segment& seg) {
         f.server_agent = e.peer.agent;
       }
       if ((e.protocol == "SMTP" || e.protocol == "ESMTP") && f.smtp_peer.empty()) f.smtp_peer = e.peer.host;
+      if (std::find(f.clients.begin(), f.clients.end(), e.actor.host) == f.clients.end()) f.clients.push_back(e.actor.host);
       std::string cmd = word(e.line, 0);
       std::transform(cmd.begin(), cmd.end(), cmd.begin(), [](unsigned char c) { return std::toupper(c); });
       if (e.line == ".") cmd = ".";
@@ -191,15 +197,28 @@ std::string deliver(const Model& m, const Segment& s, const Facts& f, Lang L) {
 }
 
 std::string retrieve(const Model& m, const Segment& s, const Facts& f, Lang L) {
+  const std::string host = m.events[s.first].actor.host;
+  if (!f.first_request && f.transient)
+    return (L == Lang::Es ? "El MUA de " + host + " no consigue recuperar el correo"
+                          : "The MUA on " + host + " cannot fetch the mail") +
+           (f.failures > 1 ? (L == Lang::Es ? " (" + std::to_string(f.failures) + " intentos): "
+                                            : " (" + std::to_string(f.failures) + " attempts): ")
+                           : std::string(": ")) + f.transient->line;
   if (!f.first_request)
-    return L == Lang::Es ? "El MUA de " + m.events[s.first].actor.host + " guarda una copia local del mensaje."
-                         : "The MUA on " + m.events[s.first].actor.host + " keeps a local copy of the message.";
+    return L == Lang::Es ? "El MUA de " + host + " guarda una copia local del mensaje."
+                         : "The MUA on " + host + " keeps a local copy of the message.";
   const std::string cmds = f.commands.empty() ? "" : " (" + join(f.commands) + ")";
+  if (f.clients.size() > 1)  // polls of several users at the same moment
+    return (L == Lang::Es ? "Los MUA de " + join(f.clients) + " consultan sus buzones por POP3"
+                          : "The MUAs on " + join(f.clients) + " check their mailboxes over POP3") + cmds + ".";
   std::string out = L == Lang::Es
       ? "El MUA de " + f.client + " recupera el correo" + (f.user.empty() ? "" : " de " + f.user) +
             " desde el servidor POP3 " + f.server + cmds
       : "The MUA on " + f.client + " retrieves the mail" + (f.user.empty() ? "" : " of " + f.user) +
             " from the POP3 server " + f.server + cmds;
+  if (f.conns.size() > 1)
+    out += L == Lang::Es ? ", " + std::to_string(f.conns.size()) + " veces (una por consulta periódica)"
+                         : ", " + std::to_string(f.conns.size()) + " times (one per periodic check)";
   out += f.local_copy ? pick(L, " and keeps a local copy.", " y guarda una copia local en el ordenador del destinatario.") : ".";
   if (f.transient) out += pick(L, " One command failed: ", " Una orden falló: ") + f.transient->line;
   return out;

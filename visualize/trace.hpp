@@ -12,7 +12,7 @@ namespace mailsim::viz {
 void validate(const nlohmann::json& trace);
 
 // The trace restricted to message `id`: its events, the session lines around them (greeting,
-// QUIT: same connection, msg null) and the faults that happened while it was in flight.
+// QUIT: same connection, msg null) and the faults that happened before it was done.
 // Throws TraceError when no message has that id.
 nlohmann::json filter_message(const nlohmann::json& trace, const std::string& id);
 

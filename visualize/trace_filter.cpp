@@ -48,7 +48,7 @@ json filter_message(const json& trace, const std::string& id) {
       keep = it != conn_msgs.end() && it->second.count(id);
     } else if (e["kind"] == "fault") {
       const auto t = e["time_us"].get<std::int64_t>();
-      keep = first >= 0 && t >= first && t <= last;  // a fault while the message was in flight
+      keep = first >= 0 && t <= last;  // a fault before the message was done (a server already down)
     }
     if (keep) out["events"].push_back(e);
   }

@@ -33,7 +33,7 @@ TEST_CASE("every entry is explained in both languages with its RFC", "[explain]"
 }
 
 TEST_CASE("every event of the fixtures gets at least one known key", "[explain]") {
-  for (const char* name : {"six-steps", "failures", "xss"}) {
+  for (const char* name : {"six-steps", "six-steps.run", "failures", "xss"}) {
     const auto t = vizt::trace(name);
     const Model m = build_model(t);
     const auto keys = explain_keys(m);
@@ -71,4 +71,13 @@ TEST_CASE("failures and POP3 replies are explained", "[explain]") {
   CHECK(keys_of(m, "+OK POP3 ready") == std::vector<std::string>{"pop3.ok.greeting", "pop3.ok"});
   CHECK(keys_of(m, "+OK 420 octets") == std::vector<std::string>{"pop3.ok.RETR", "pop3.ok"});
   CHECK(keys_of(m, "link router-org--router-net went down") == std::vector<std::string>{"fault"});
+}
+
+TEST_CASE("pipelined commands are matched with their replies in order", "[explain]") {
+  const auto t = vizt::trace("six-steps.run");  // MAIL, RCPT, DATA sent together (PIPELINING)
+  const Model m = build_model(t);
+  CHECK(keys_of(m, "250 2.1.5 Ok") == std::vector<std::string>{"smtp.reply.250", "esc.1.5"});
+  CHECK(keys_of(m, "354 End data with <CR><LF>.<CR><LF>") == std::vector<std::string>{"smtp.reply.354"});
+  CHECK(keys_of(m, "250 2.0.0 Ok: queued as 1Q1") == std::vector<std::string>{"smtp.ctx.data_end", "smtp.reply.250", "esc.0.0"});
+  CHECK(has(keys_of(m, "250-PIPELINING"), "smtp.ext.PIPELINING"));
 }

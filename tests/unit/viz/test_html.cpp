@@ -148,3 +148,12 @@ TEST_CASE("a 50,000-event trace renders to one page", "[html][big]") {
   CHECK(page.size() > 10'000'000);
   CHECK(vizt::count(page, "<script") == 2);
 }
+
+TEST_CASE("--message embeds only that message and says so", "[html][filter]") {
+  const std::string page = render(vizt::trace("failures"), Options{Format::Html, std::string("m2"), Lang::Es});
+  const json data = json::parse(between(page, "<script type=\"application/json\" id=\"mailsim-data\">", "</script>"));
+  CHECK(data["view"]["restricted"] == "m2");
+  CHECK(data["view"]["lang"] == "es");
+  for (const auto& e : data["trace"]["events"]) CHECK((e["msg"] == "m2" || e["msg"].is_null()));
+  CHECK(page.find("<title>failures · m2</title>") != std::string::npos);
+}

@@ -1,5 +1,6 @@
-// Terminal narration: golden files for the six-steps fixture in English and Spanish, and the
-// pause between steps. MAILSIM_UPDATE_GOLDEN=1 rewrites the golden files.
+// Terminal narration: golden files for a real six-steps run (six-steps.run.trace.json, written
+// by `mailsim run scenarios/six-steps.json --trace`) in English and Spanish, and the pause
+// between steps. MAILSIM_UPDATE_GOLDEN=1 rewrites the golden files.
 #include <catch2/catch.hpp>
 
 #include <cstdlib>
@@ -24,14 +25,14 @@ void golden(const std::string& trace_name, Lang lang, const std::string& file) {
 }  // namespace
 
 TEST_CASE("six-steps narration matches the golden files", "[narrate]") {
-  golden("six-steps", Lang::En, "six-steps.narration.en.txt");
-  golden("six-steps", Lang::Es, "six-steps.narration.es.txt");
+  golden("six-steps.run", Lang::En, "six-steps.narration.en.txt");
+  golden("six-steps.run", Lang::Es, "six-steps.narration.es.txt");
   golden("failures", Lang::Es, "failures.narration.es.txt");
 }
 
 TEST_CASE("the Spanish narration uses the classroom vocabulary", "[narrate]") {
   std::ostringstream out;
-  narrate(vizt::trace("six-steps"), Lang::Es, out, nullptr);
+  narrate(vizt::trace("six-steps.run"), Lang::Es, out, nullptr);
   const std::string s = out.str();
   for (const char* word : {"Paso 3", "remitente", "destinatario", "buzón", "pregunta al DNS", "MX de example.com",
                            "copia local", "Resumen:"})
@@ -41,7 +42,7 @@ TEST_CASE("the Spanish narration uses the classroom vocabulary", "[narrate]") {
 TEST_CASE("with pause, narration waits for Enter between steps", "[narrate]") {
   std::istringstream in("\n\n\n\n\n\n\n");
   std::ostringstream out;
-  narrate(vizt::trace("six-steps"), Lang::En, out, &in);
+  narrate(vizt::trace("six-steps.run"), Lang::En, out, &in);
   CHECK(vizt::count(out.str(), "-- press Enter for the next step --") == 5);  // six steps, five pauses
   CHECK(in.get() == '\n');  // it read exactly five lines
   CHECK(in.get() == '\n');

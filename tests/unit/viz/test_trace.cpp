@@ -23,7 +23,7 @@ std::string error_of(const json& t) {
 }  // namespace
 
 TEST_CASE("the hand-made fixtures are valid traces", "[trace]") {
-  for (const char* name : {"six-steps", "failures", "xss"}) {
+  for (const char* name : {"six-steps", "six-steps.run", "failures", "xss"}) {
     INFO(name);
     REQUIRE_NOTHROW(vizt::trace(name));
   }
@@ -89,6 +89,16 @@ TEST_CASE("session lines without msg belong to the message of their connection",
   CHECK(m.msgs[48] == std::vector<std::string>{"m1"});
 }
 
+TEST_CASE("a POP3 session with no msg belongs to the message its RETR carries (by Message-ID)", "[model]") {
+  const json t = vizt::trace("six-steps.run");
+  const Model m = build_model(t);
+  for (std::size_t i = 0; i < m.events.size(); ++i)
+    if (m.events[i].protocol == "POP3") {
+      INFO(m.events[i].line);
+      CHECK(m.msgs[i] == std::vector<std::string>{"m1"});
+    }
+}
+
 TEST_CASE("six-steps is told in six steps, in order", "[model]") {
   const json t = vizt::trace("six-steps");
   const Model m = build_model(t);
@@ -101,6 +111,14 @@ TEST_CASE("six-steps is told in six steps, in order", "[model]") {
   CHECK(m.segments.back().last == m.events.size() - 1);
   CHECK(m.domain_of("mail.example.org") == "example.org");
   CHECK(m.domain_of("router-org") == "router-org");
+}
+
+TEST_CASE("a real six-steps run is told in six steps despite overlapping sessions", "[model]") {
+  const json t = vizt::trace("six-steps.run");
+  const Model m = build_model(t);
+  std::vector<int> steps;
+  for (const auto& s : m.segments) steps.push_back(s.step);
+  CHECK(steps == std::vector<int>{1, 2, 3, 4, 5, 6});
 }
 
 TEST_CASE("a retry after a pause starts a new step segment", "[model]") {
