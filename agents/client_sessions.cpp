@@ -57,7 +57,7 @@ class ClientSession : public sim::StreamHandler {
     ctx_.engine.cancel(timer_);
     if (!closed_) ctx_.transport.close(sock_);
     closed_ = true;
-    Outcome outcome{core_.result(), err};
+    Outcome outcome{core_.result(), err, sock_.conn};
     auto done = std::move(done_);
     // Free the session after this callback; report first so that callers see the result.
     ctx_.engine.after(0, [this] { delete this; });

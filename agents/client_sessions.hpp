@@ -14,10 +14,12 @@ namespace mailsim::agents {
 struct SmtpOutcome {
   smtp::ClientResult result;
   std::optional<sim::NetError> net_error;  // set when the connection itself failed
+  std::uint64_t conn = 0;
 };
 struct Pop3Outcome {
   pop3::ClientResult result;
   std::optional<sim::NetError> net_error;
+  std::uint64_t conn = 0;
 };
 
 // `party` names the client (self) and server (peer), the step and the message; its

@@ -91,6 +91,7 @@ void Mua::poll() {
   pc.delete_after_retrieve = !config_.keep_on_server;
   start_pop3_session(ctx_, host_, config_.server_address, kPortPop3, party, std::move(pc), [this](Pop3Outcome o) {
     polling_now_ = false;
+    std::string only_msg;
     for (const auto& m : o.result.messages) {
       const auto id = local_.add(config_.address, m.content, ctx_.engine.now());
       const auto parsed = mime::parse(m.content);
@@ -99,11 +100,13 @@ void Mua::poll() {
       while (!mid.empty() && (mid.back() == '>' || mid.back() == ' ')) mid.pop_back();
       const std::string msg = ctx_.ledger.id_for_message_id(mid);
       ctx_.ledger.retrieved(msg, config_.address, ctx_.engine.now());
+      only_msg = o.result.messages.size() == 1 ? msg : std::string();
       trace_note(ctx_, sim::Step::Retrieve, self(), msg,
                  config_.address + "'s MUA keeps a local copy of \"" +
                      mime::decode_header_value(parsed.header("Subject").value_or("")) + "\" (local record " +
                      std::to_string(id) + ", " + std::to_string(m.content.size()) + " octets)");
     }
+    ctx_.trace.backfill_message(o.conn, only_msg);
     if (o.net_error || o.result.outcome != pop3::ClientResult::Outcome::Ok) {
       trace_note(ctx_, sim::Step::Retrieve, self(), "",
                  "retrieval failed: " + (o.net_error ? std::string(sim::to_string(*o.net_error)) : o.result.error),

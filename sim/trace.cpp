@@ -6,12 +6,23 @@ void Trace::add(TraceEvent e) {
   if (!enabled_ && listeners_.empty()) return;
   if (!keep_content_) e.text.clear();
   for (auto& l : listeners_) l(e);
-  if (enabled_) events_.push_back(std::move(e));
+  if (!enabled_) return;
+  if (e.conn) conn_first_.emplace(e.conn, events_.size());
+  events_.push_back(std::move(e));
 }
 
 std::string Trace::message_of_connection(std::uint64_t conn) const {
   auto it = conn_msg_.find(conn);
   return it == conn_msg_.end() ? std::string() : it->second;
+}
+
+void Trace::backfill_message(std::uint64_t conn, const std::string& msg) {
+  if (msg.empty()) return;
+  conn_msg_[conn] = msg;
+  auto first = conn_first_.find(conn);
+  if (first == conn_first_.end()) return;
+  for (std::size_t i = first->second; i < events_.size(); ++i)
+    if (events_[i].conn == conn && events_[i].msg.empty()) events_[i].msg = msg;
 }
 
 const char* step_name(Step s) {

@@ -54,6 +54,9 @@ class Trace {
   // Which scenario message a connection carries, so that both ends can tag their lines.
   void tag_connection(std::uint64_t conn, const std::string& msg) { conn_msg_[conn] = msg; }
   std::string message_of_connection(std::uint64_t conn) const;
+  // Tags the events of a connection that carry no message yet (a POP3 session learns which
+  // message it carried only once the content has been parsed).
+  void backfill_message(std::uint64_t conn, const std::string& msg);
 
   nlohmann::json events_json() const;
 
@@ -63,6 +66,7 @@ class Trace {
   std::vector<TraceEvent> events_;
   std::vector<std::function<void(const TraceEvent&)>> listeners_;
   std::unordered_map<std::uint64_t, std::string> conn_msg_;
+  std::unordered_map<std::uint64_t, std::size_t> conn_first_;  // index of a connection's first event
 };
 
 nlohmann::json to_json(const TraceEvent& e, std::uint64_t seq);
