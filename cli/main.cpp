@@ -26,9 +26,26 @@ int main(int argc, char** argv) {
   run_cmd->add_flag("--no-content", run.no_content, "Leave message bodies out of the trace");
   run_cmd->add_flag("-q,--quiet", run.quiet, "Do not print the summary");
 
-  run_cmd->add_option("--narrate", run.narrate, "Tell the story step by step in a language: en or es")
-      ->check(CLI::IsMember({"en", "es"}));
+  auto* narrate_opt =
+      run_cmd->add_option("--narrate", run.narrate, "Tell the story step by step: en (default) or es")->expected(0, 1);
   run_cmd->add_flag("--pause", run.pause, "With --narrate: wait for Enter between steps");
+
+  ServeArgs serve;
+  auto* serve_cmd = app.add_subcommand(
+      "serve", "Live mode: real SMTP/POP3 clients on loopback talk to the scenario's simulated servers");
+  serve_cmd->add_option("FILE", serve.file, "Scenario file (JSON)")->required();
+  serve_cmd->add_option("--bind", serve.bind, "Loopback address to listen on (127.0.0.1 or ::1)");
+  serve_cmd->add_option("--base-port", serve.base_port,
+                        "Server k (scenario order, from 0) listens on N+100k+25 (smtp), +87 (submission), +10 "
+                        "(pop3); 0 or absent: ports chosen by the OS");
+  serve_cmd->add_option("--ports-file", serve.ports_file, "Write the port of each server's services here (JSON)");
+  serve_cmd->add_option("--speed", serve.speed, "Simulated seconds per wall-clock second (default 1)");
+  serve_cmd->add_option("--trace", serve.trace_out, "Write the JSON trace to this file when stopped");
+  serve_cmd->add_option("--summary", serve.summary_out, "Write the summary as JSON to this file when stopped");
+  serve_cmd->add_option("--seed", serve.seed, "Root random seed (overrides the scenario's)");
+  serve_cmd->add_option("--for", serve.for_seconds, "Stop after this many wall-clock seconds");
+  serve_cmd->add_flag("--with-clients", serve.with_clients, "Also run the scenario's own MUAs and messages");
+  serve_cmd->add_flag("-q,--quiet", serve.quiet, "Do not print the summary when stopped");
 
   std::string validate_file;
   auto* validate_cmd = app.add_subcommand("validate", "Check a scenario file and report the first problem");
@@ -57,6 +74,11 @@ int main(int argc, char** argv) {
   }
   try {
     if (*run_cmd) {
+      if (narrate_opt->count() > 0 && run.narrate.empty()) run.narrate = "en";
+      if (!run.narrate.empty() && !mailsim::viz::parse_lang(run.narrate)) {
+        std::cerr << "mailsim: --narrate: unknown language '" << run.narrate << "' (en or es)\n";
+        return kExitInvalidInput;
+      }
       if (!run.narrate.empty()) {
         const auto lang = *mailsim::viz::parse_lang(run.narrate);
         run.on_trace = [lang, pause = run.pause](const nlohmann::json& trace) {
@@ -85,6 +107,7 @@ int main(int argc, char** argv) {
       }
     }
     if (*validate_cmd) return validate_command(validate_file);
+    if (*serve_cmd) return serve_command(serve);
   } catch (const std::exception& e) {
     std::cerr << "mailsim: internal error: " << e.what() << "\n";
     return kExitInternal;
