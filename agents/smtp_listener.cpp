@@ -42,6 +42,8 @@ class SmtpListener::Session : public sim::StreamHandler, private smtp::ServerPol
     party_.direction = sim::Direction::Response;
     party_.conn = sock.conn;
   }
+  // SmtpListener::stop() (a crash) destroys open sessions: their timer must not fire later.
+  ~Session() override { agent_.ctx_.engine.cancel(idle_); }
   void on_open(sim::SocketId) override {
     core_.start();
     flush();
@@ -100,6 +102,7 @@ class SmtpListener::Session : public sim::StreamHandler, private smtp::ServerPol
     if (msg.empty()) {  // a real client in live mode: find the message by its Message-ID
       const auto parsed = mime::parse(std::string_view(a.content).substr(0, mime_header_end(a.content)));
       if (auto id = parsed.header("Message-ID")) msg = ctx.ledger.id_for_message_id(strip_angles(*id));
+      if (msg.empty()) msg = register_live_message(a, parsed);
     }
     mime::ReceivedInfo info;
     info.helo = a.envelope.helo;
@@ -124,6 +127,30 @@ class SmtpListener::Session : public sim::StreamHandler, private smtp::ServerPol
     ctx.engine.after(ctx.processing_delay, [&queue = agent_.queue_, q = std::move(q)]() mutable {
       queue.enqueue(std::move(q));
     });
+  }
+
+  // Mail from a real client has no scenario id: the ledger accounts for it as live-N.
+  std::string register_live_message(const smtp::Accepted& a, const mime::Message& parsed) {
+    Context& ctx = agent_.ctx_;
+    int n = 1;
+    while (ctx.ledger.find("live-" + std::to_string(n))) ++n;
+    MessageRecord rec;
+    rec.id = "live-" + std::to_string(n);
+    rec.from = lower(a.envelope.mail_from.str());
+    rec.subject = mime::decode_header_value(parsed.header("Subject").value_or(""));
+    rec.message_id = strip_angles(parsed.header("Message-ID").value_or(""));
+    rec.planned_us = ctx.engine.now();
+    for (const auto& r : a.envelope.rcpt_to) {
+      RcptRecord rr;
+      rr.address = lower(r.str());
+      if (std::none_of(rec.rcpts.begin(), rec.rcpts.end(), [&](const RcptRecord& x) { return x.address == rr.address; }))
+        rec.rcpts.push_back(rr);
+    }
+    const std::string id = rec.id;
+    ctx.ledger.plan(std::move(rec));
+    ctx.ledger.submitted(id, ctx.engine.now());
+    ctx.trace.tag_connection(sock_.conn, id);
+    return id;
   }
 
   static std::size_t mime_header_end(std::string_view content) {

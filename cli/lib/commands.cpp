@@ -1,8 +1,10 @@
 #include "cli/lib/commands.hpp"
 
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 
+#include "cli/lib/live.hpp"
 #include "cli/lib/world.hpp"
 #include "sim/pcap.hpp"
 
@@ -12,7 +14,8 @@ namespace {
 void write_json(const std::string& path, const nlohmann::json& j) {
   std::ofstream out(path, std::ios::binary);
   if (!out) throw std::runtime_error("cannot write " + path);
-  out << j.dump(1) << "\n";
+  // Real clients (live mode) may send any octets: never fail on invalid UTF-8.
+  out << j.dump(1, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
   if (!out) throw std::runtime_error("error while writing " + path);
 }
 }  // namespace
@@ -48,7 +51,12 @@ int run_command(const RunArgs& args) {
     pcap = std::make_unique<sim::PcapWriter>(args.pcap_out);
     world.transport().set_observer([&pcap](const sim::PacketInfo& p) { pcap->write(p); });
   }
-  world.run();
+  if (world.externals().empty()) {
+    world.run();
+  } else {  // some mail goes to real servers on loopback: real time while it does
+    LiveBridge bridge(world);
+    bridge.run(scenario.until, install_stop_signals());
+  }
   if (args.on_trace) args.on_trace(world.trace_json());
   if (!args.quiet) world.print_summary(std::cout);
   const auto errors = world.ledger().conservation_errors();
@@ -56,6 +64,70 @@ int run_command(const RunArgs& args) {
   if (!args.trace_out.empty()) write_json(args.trace_out, world.trace_json());
   if (!args.summary_out.empty()) write_json(args.summary_out, world.summary_json());
   if (!args.export_dir.empty()) world.export_maildirs(args.export_dir);
+  return errors.empty() ? kExitOk : kExitInternal;
+}
+
+int serve_command(const ServeArgs& args) {
+  if (!is_loopback_address(args.bind)) {
+    std::cerr << "mailsim: --bind " << args.bind << ": live mode only listens on loopback (127.0.0.1 or ::1)\n";
+    return kExitInvalidInput;
+  }
+  if (!(args.speed > 0 && args.speed <= 1e6)) {
+    std::cerr << "mailsim: --speed must be greater than 0 and at most 1000000\n";
+    return kExitInvalidInput;
+  }
+  if (args.base_port < 0 || args.base_port > 65535 || args.for_seconds < 0) {
+    std::cerr << "mailsim: --base-port must be 0..65535 and --for not negative\n";
+    return kExitInvalidInput;
+  }
+  Scenario scenario;
+  try {
+    scenario = load_scenario(args.file);
+  } catch (const ScenarioError& e) {
+    std::cerr << "mailsim: " << e.what() << "\n";
+    return kExitInvalidInput;
+  }
+  if (args.base_port && live_port_for(args.base_port, scenario.servers.size(), 0) > 65535) {
+    std::cerr << "mailsim: --base-port " << args.base_port << ": the ports of " << scenario.servers.size()
+              << " servers would pass 65535\n";
+    return kExitInvalidInput;
+  }
+  RunOptions opts;
+  opts.seed = args.seed;
+  opts.trace = !args.trace_out.empty();
+  opts.simulate_clients = args.with_clients;
+  opts.live_gateway = true;
+  World world(scenario, opts);
+  LiveBridge bridge(world);
+  std::vector<LiveEndpoint> endpoints;
+  try {
+    endpoints = bridge.listen(args.bind, args.base_port);
+  } catch (const std::runtime_error& e) {
+    std::cerr << "mailsim: " << e.what() << "\n";
+    return kExitInvalidInput;
+  }
+  nlohmann::json ports = nlohmann::json::object();
+  const std::string shown = args.bind.find(':') != std::string::npos ? "[" + args.bind + "]" : args.bind;
+  std::cout << "mailsim serve: scenario '" << scenario.name << "' at " << args.speed
+            << "x real time; real clients may connect to:\n";
+  for (const auto& e : endpoints) {
+    ports[e.server][e.service] = e.real_port;
+    std::cout << "  " << e.server << " " << e.service << " (port " << e.sim_port << ")  ->  " << shown << ":"
+              << e.real_port << "\n";
+  }
+  std::cout << "Stop with Ctrl-C (SIGINT) or SIGTERM." << std::endl;
+  if (!args.ports_file.empty()) {  // written whole, then renamed: readers never see half a file
+    const std::string tmp = args.ports_file + ".tmp";
+    write_json(tmp, ports);
+    std::filesystem::rename(tmp, args.ports_file);
+  }
+  bridge.serve(args.speed, args.for_seconds, install_stop_signals());
+  bridge.close_all();
+  if (!args.quiet) world.print_summary(std::cout);
+  const auto errors = world.ledger().conservation_errors();
+  for (const auto& e : errors) std::cerr << "mailsim: internal error: conservation violated: " << e << "\n";
+  if (!args.trace_out.empty()) write_json(args.trace_out, world.trace_json());
+  if (!args.summary_out.empty()) write_json(args.summary_out, world.summary_json());
   return errors.empty() ? kExitOk : kExitInternal;
 }
 

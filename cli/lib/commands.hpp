@@ -24,7 +24,22 @@ struct RunArgs {
   std::function<void(const nlohmann::json&)> on_trace;
 };
 
+struct ServeArgs {
+  std::string file;
+  std::string bind = "127.0.0.1";
+  int base_port = 0;  // 0: the OS chooses each port
+  std::string ports_file;
+  double speed = 1.0;
+  std::string trace_out, summary_out;
+  std::optional<std::uint64_t> seed;
+  double for_seconds = 0;  // 0: until SIGINT/SIGTERM
+  bool with_clients = false;  // also run the scenario's own MUAs and messages
+  bool quiet = false;
+};
+
 int run_command(const RunArgs& args);
+// Live mode: real clients on loopback talk to the simulated servers (docs/live-mode.md).
+int serve_command(const ServeArgs& args);
 int validate_command(const std::string& file);
 
 }  // namespace mailsim::app

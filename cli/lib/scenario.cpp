@@ -8,11 +8,40 @@
 #include <set>
 #include <sstream>
 
+#include <arpa/inet.h>
+
 #include "agents/dns/message.hpp"
 
 namespace mailsim::app {
 
 using nlohmann::json;
+
+bool is_loopback_address(const std::string& address) {
+  in_addr v4{};
+  if (inet_pton(AF_INET, address.c_str(), &v4) == 1) return (ntohl(v4.s_addr) >> 24) == 127;
+  in6_addr v6{};
+  return inet_pton(AF_INET6, address.c_str(), &v6) == 1 && IN6_IS_ADDR_LOOPBACK(&v6);
+}
+
+std::optional<std::pair<std::string, std::uint16_t>> parse_loopback_endpoint(const std::string& text) {
+  std::string host, port;
+  if (!text.empty() && text.front() == '[') {
+    const auto close = text.find("]:");
+    if (close == std::string::npos) return std::nullopt;
+    host = text.substr(1, close - 1);
+    port = text.substr(close + 2);
+  } else {
+    const auto colon = text.rfind(':');
+    if (colon == std::string::npos) return std::nullopt;
+    host = text.substr(0, colon);
+    port = text.substr(colon + 1);
+  }
+  if (port.empty() || port.size() > 5 || !std::all_of(port.begin(), port.end(), [](unsigned char c) { return std::isdigit(c); }))
+    return std::nullopt;
+  const int n = std::stoi(port);
+  if (n < 1 || n > 65535 || !is_loopback_address(host)) return std::nullopt;
+  return std::make_pair(host, static_cast<std::uint16_t>(n));
+}
 
 std::optional<sim::Time> parse_duration(const json& v) {
   if (v.is_number()) {
@@ -311,7 +340,12 @@ Scenario parse_scenario(const std::string& text, const std::filesystem::path& fi
       }
     }
     if (servers[i].contains("smarthost")) c.smarthost = need_host(r.str(servers[i], "smarthost", p), p + "/smarthost");
-    if (servers[i].contains("external")) c.external = r.str(servers[i], "external", p);
+    if (servers[i].contains("external")) {
+      // A real SMTP server the simulated host stands for: loopback only (live mode).
+      c.external = r.str(servers[i], "external", p);
+      if (!parse_loopback_endpoint(*c.external))
+        r.fail(p + "/external", "'" + *c.external + "' is not a loopback address and port (127.0.0.1:PORT or [::1]:PORT)");
+    }
     if (servers[i].contains("retry")) {
       const std::string rp = p + "/retry";
       const json& rj = r.object(servers[i]["retry"], rp, {"first", "interval", "backoff", "max_interval", "give_up"});

@@ -82,6 +82,11 @@ Scenario load_scenario(const std::filesystem::path& file);
 // Parses the JSON text of a scenario; `file` names it in errors and anchors relative paths.
 Scenario parse_scenario(const std::string& text, const std::filesystem::path& file);
 
+// "127.0.0.1:2525" or "[::1]:2525" (any 127.0.0.0/8 address): {address text, port}. Live
+// mode only ever opens real sockets on loopback, so anything else is nullopt.
+std::optional<std::pair<std::string, std::uint16_t>> parse_loopback_endpoint(const std::string& text);
+bool is_loopback_address(const std::string& address);
+
 // "250ms", "2h", "1.5s", "90" (seconds). nullopt on bad text.
 std::optional<sim::Time> parse_duration(const nlohmann::json& v);
 // "100Mbps", "64kbps", "1Gbps", 1000000 (bits per second).

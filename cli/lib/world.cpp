@@ -20,7 +20,8 @@ World::World(const Scenario& scenario, RunOptions options)
       net_(engine_),
       transport_(engine_, net_),
       trace_(options.trace, options.trace_content),
-      ctx_{engine_, net_, transport_, trace_, ledger_, 0, {}, 100} {
+      ctx_{engine_, net_, transport_, trace_, ledger_, 0, {}, 100},
+      options_(options) {
   ctx_.start_epoch = scenario_.start_epoch;
   const double k = scenario_.time_scale;
   auto& t = ctx_.timeouts;
@@ -34,6 +35,22 @@ World::World(const Scenario& scenario, RunOptions options)
   for (const auto& h : scenario_.hosts) net_.add_host(sim::HostSpec{h.name, h.address, h.role});
   for (const auto& l : scenario_.links)
     net_.add_link(sim::LinkSpec{*net_.find_host(l.a), *net_.find_host(l.b), l.latency, l.bandwidth_bps, l.loss, l.mtu});
+  if (options_.live_gateway && !net_.find_host(kGatewayName)) {
+    // One link only (to the first router, else the first mail server): a leaf host can
+    // never become a shortcut between the scenario's own hosts.
+    std::string peer;
+    for (const auto& h : scenario_.hosts)
+      if (h.role == "router") { peer = h.name; break; }
+    if (peer.empty() && !scenario_.servers.empty()) peer = scenario_.servers.front().host;
+    if (peer.empty() && !scenario_.hosts.empty()) peer = scenario_.hosts.front().name;
+    std::uint32_t addr = 0xC00002FAu;  // 192.0.2.250, simulated only
+    while (net_.host_by_address(addr)) ++addr;
+    gateway_ = net_.add_host(sim::HostSpec{kGatewayName, addr, "pc"});
+    if (!peer.empty()) {
+      net_.add_link(sim::LinkSpec{gateway_, *net_.find_host(peer), sim::kMillisecond, 1'000'000'000, 0.0, 1500});
+      gateway_peer_ = peer;
+    }
+  }
 
   if (!scenario_.dns_server.empty()) {
     dns::Zone zone;
@@ -61,13 +78,19 @@ World::World(const Scenario& scenario, RunOptions options)
     cfg.retry.give_up = scaled(cfg.retry.give_up, k);
     cfg.policy.greylist_delay = scaled(cfg.policy.greylist_delay, k);
     const sim::HostId host = *net_.find_host(cfg.host);
+    if (cfg.external) {
+      const auto ep = parse_loopback_endpoint(*cfg.external);
+      if (!ep) throw ScenarioError(cfg.host + ": external '" + *cfg.external + "' is not a loopback address");
+      externals_.push_back(ExternalServer{host, cfg.host, ep->first, ep->second});
+      continue;
+    }
     servers_.push_back(std::make_unique<agents::MailServer>(ctx_, host, std::move(cfg)));
     server_hosts_.push_back(host);
     servers_.back()->start();
   }
   std::map<std::string, agents::Mua*> mua_of;
   for (const auto& u : scenario_.users) {
-    if (u.host.empty()) continue;
+    if (u.host.empty() || !options_.simulate_clients) continue;
     agents::MuaConfig mc;
     mc.address = u.address;
     mc.password = u.password;
@@ -81,14 +104,21 @@ World::World(const Scenario& scenario, RunOptions options)
     if (u.poll_interval > 0) ledger_.add_poller(u.address);
   }
   for (const auto& m : scenario_.messages) {
+    if (!options_.simulate_clients) break;
     agents::MessageRecord rec;
     rec.id = m.id;
     rec.from = m.draft.from;
     rec.subject = m.draft.subject;
     rec.planned_us = m.at;
     rec.message_id = agents::planned_message_id(m.id, m.draft.from, ctx_.start_epoch, m.at);
-    for (const auto& a : m.draft.to) { agents::RcptRecord r; r.address = a; rec.rcpts.push_back(r); }
-    for (const auto& a : m.draft.cc) { agents::RcptRecord r; r.address = a; rec.rcpts.push_back(r); }
+    // One record per address: an address in both To and Cc gets one RCPT TO and one copy.
+    for (const auto* list : {&m.draft.to, &m.draft.cc})
+      for (const auto& a : *list) {
+        if (std::any_of(rec.rcpts.begin(), rec.rcpts.end(), [&](const auto& x) { return x.address == a; })) continue;
+        agents::RcptRecord r;
+        r.address = a;
+        rec.rcpts.push_back(r);
+      }
     agents::PlannedMessage pm{m.id, m.at, m.draft};
     pm.draft.message_id = rec.message_id;
     ledger_.plan(std::move(rec));
@@ -124,6 +154,10 @@ void World::schedule_faults() {
         const bool up = f.action == "host-up";
         e.line = "host " + f.target + (up ? " is back up" : " crashed (down)");
         trace_.add(e);
+        // Overlapping faults can repeat a state (down twice, then up twice): only a change
+        // crashes or restarts the agents. A second restart would rescan the queue again
+        // and start a second, concurrent delivery of every queued message.
+        if (net_.host_up(h) == up) return;
         net_.set_host_up(h, up);
         agents::MailServer* server = server_on(h);
         if (!up) {
@@ -186,17 +220,32 @@ nlohmann::json World::trace_json() const {
   for (const auto& l : scenario_.links)
     links.push_back({{"a", l.a}, {"b", l.b}, {"latency_us", l.latency}, {"bandwidth_bps", l.bandwidth_bps},
                      {"loss", l.loss}, {"mtu", l.mtu}});
+  if (gateway_ != sim::kNoHost) {
+    hosts.push_back({{"name", kGatewayName}, {"address", dns::format_ipv4(net_.host(gateway_).address)}, {"role", "pc"},
+                     {"services", nlohmann::json::array({"mua"})}, {"label", "Real clients on loopback (live mode)"}});
+    if (!gateway_peer_.empty())
+      links.push_back({{"a", kGatewayName}, {"b", gateway_peer_}, {"latency_us", sim::kMillisecond},
+                       {"bandwidth_bps", 1'000'000'000}, {"loss", 0.0}, {"mtu", 1500}});
+  }
   j["topology"] = {{"hosts", hosts}, {"links", links}};
   nlohmann::json users = nlohmann::json::array();
   for (const auto& u : scenario_.users) users.push_back({{"address", u.address}, {"host", u.host}, {"server", u.server}});
   j["users"] = users;
   nlohmann::json msgs = nlohmann::json::array();
   for (const auto& m : scenario_.messages) {
+    if (!options_.simulate_clients) break;
     nlohmann::json to = m.draft.to;
     for (const auto& c : m.draft.cc) to.push_back(c);
     const auto* rec = ledger_.find(m.id);
     msgs.push_back({{"id", m.id}, {"from", m.draft.from}, {"to", to}, {"subject", m.draft.subject},
                     {"message_id", rec ? rec->message_id : ""}, {"submit_us", m.at}});
+  }
+  for (const auto& m : ledger_.messages()) {  // mail from real clients (live mode)
+    if (m.id.rfind("live-", 0) != 0) continue;
+    nlohmann::json to = nlohmann::json::array();
+    for (const auto& r : m.rcpts) to.push_back(r.address);
+    msgs.push_back({{"id", m.id}, {"from", m.from}, {"to", to}, {"subject", m.subject},
+                    {"message_id", m.message_id}, {"submit_us", m.planned_us}});
   }
   j["messages"] = msgs;
   j["events"] = trace_.events_json();

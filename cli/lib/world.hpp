@@ -17,7 +17,22 @@ struct RunOptions {
   bool trace = true;
   bool trace_content = true;
   std::optional<std::uint64_t> seed;  // overrides the scenario's
+  // Live mode (`serve`): real clients play the MUAs, so the scenario's MUAs and messages
+  // can be left out; a gateway host carries the bridged real connections.
+  bool simulate_clients = true;
+  bool live_gateway = false;
 };
+
+// A scenario server with "external": its simulated host stands for a real SMTP server on
+// loopback; no simulated agents run there (the live bridge answers its port 25).
+struct ExternalServer {
+  sim::HostId host = sim::kNoHost;
+  std::string name;
+  std::string address;  // loopback address text
+  std::uint16_t port = 0;
+};
+
+inline constexpr const char* kGatewayName = "live-gateway";
 
 class World {
  public:
@@ -35,6 +50,9 @@ class World {
   agents::Context& context() { return ctx_; }
   std::vector<std::unique_ptr<agents::MailServer>>& servers() { return servers_; }
   std::vector<std::unique_ptr<agents::Mua>>& muas() { return muas_; }
+  const std::vector<ExternalServer>& externals() const { return externals_; }
+  // The live gateway host (kNoHost unless RunOptions::live_gateway).
+  sim::HostId gateway() const { return gateway_; }
 
   nlohmann::json trace_json() const;
   nlohmann::json summary_json() const;
@@ -57,6 +75,10 @@ class World {
   std::vector<std::unique_ptr<agents::MailServer>> servers_;
   std::vector<sim::HostId> server_hosts_;
   std::vector<std::unique_ptr<agents::Mua>> muas_;
+  std::vector<ExternalServer> externals_;
+  sim::HostId gateway_ = sim::kNoHost;
+  std::string gateway_peer_;  // the host the gateway is linked to
+  RunOptions options_;
 };
 
 }  // namespace mailsim::app

@@ -1,0 +1,638 @@
+#include "cli/lib/live.hpp"
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+#include <deque>
+#include <stdexcept>
+
+#include "agents/wire_trace.hpp"
+
+namespace mailsim::app {
+
+namespace {
+
+constexpr std::size_t kMaxBuffered = 1u << 20;    // stop reading a socket beyond this
+constexpr std::size_t kChunkToSim = 64u << 10;    // per connection and loop turn
+constexpr std::size_t kMaxTraceLine = 1000;       // longer lines are cut in the trace
+constexpr std::size_t kMaxHeldLine = 64u << 10;   // the tap keeps at most this of one line
+constexpr std::size_t kMaxTraceContent = 16u << 20;
+constexpr std::size_t kMaxConnections = 1024;
+
+std::int64_t wall_us() {
+  return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
+void set_nonblocking(int fd) {
+  const int flags = fcntl(fd, F_GETFL, 0);
+  fcntl(fd, F_SETFL, flags | O_NONBLOCK);
+  fcntl(fd, F_SETFD, FD_CLOEXEC);
+}
+
+// A loopback socket address; throws unless the address is loopback.
+struct SockAddr {
+  sockaddr_storage ss{};
+  socklen_t len = 0;
+  int family = AF_INET;
+};
+SockAddr loopback_addr(const std::string& address, std::uint16_t port) {
+  if (!is_loopback_address(address)) throw std::runtime_error(address + " is not a loopback address");
+  SockAddr a;
+  auto* v4 = reinterpret_cast<sockaddr_in*>(&a.ss);
+  if (inet_pton(AF_INET, address.c_str(), &v4->sin_addr) == 1) {
+    v4->sin_family = AF_INET;
+    v4->sin_port = htons(port);
+    a.len = sizeof(sockaddr_in);
+    a.family = AF_INET;
+    return a;
+  }
+  auto* v6 = reinterpret_cast<sockaddr_in6*>(&a.ss);
+  inet_pton(AF_INET6, address.c_str(), &v6->sin6_addr);
+  v6->sin6_family = AF_INET6;
+  v6->sin6_port = htons(port);
+  a.len = sizeof(sockaddr_in6);
+  a.family = AF_INET6;
+  return a;
+}
+
+std::string upper_prefix(const std::string& s, std::size_t n) {
+  std::string u = s.substr(0, n);
+  for (auto& c : u) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return u;
+}
+
+std::string angle_address(const std::string& line) {
+  const auto a = line.find('<');
+  const auto b = line.find('>', a == std::string::npos ? 0 : a);
+  if (a == std::string::npos || b == std::string::npos) return "";
+  std::string s = line.substr(a + 1, b - a - 1);
+  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+volatile std::sig_atomic_t g_stop = 0;
+extern "C" void on_stop_signal(int) { g_stop = 1; }
+
+}  // namespace
+
+const volatile std::sig_atomic_t* install_stop_signals() {
+  struct sigaction sa{};
+  sa.sa_handler = on_stop_signal;
+  sigemptyset(&sa.sa_mask);
+  sigaction(SIGINT, &sa, nullptr);
+  sigaction(SIGTERM, &sa, nullptr);
+  struct sigaction ign{};
+  ign.sa_handler = SIG_IGN;
+  sigemptyset(&ign.sa_mask);
+  sigaction(SIGPIPE, &ign, nullptr);
+  return &g_stop;
+}
+
+int live_port_for(int base, std::size_t server_index, std::uint16_t sim_port) {
+  return base + 100 * static_cast<int>(server_index) + sim_port % 100;
+}
+
+// Watches the bytes of one bridged connection: cuts them into lines, traces the side that
+// the simulation does not trace itself (the real one), and follows the SMTP dialogue
+// (commands and replies pair up in order, even when pipelined) to see the DATA content
+// and which recipients a real server accepted.
+class WireTap {
+ public:
+  struct Setup {
+    bool smtp = true;
+    bool trace_client = true;  // inbound: the real client's lines; outbound: the real server's
+    sim::Actor real, simulated;
+    sim::Step step = sim::Step::Submit;
+    std::string protocol;
+    std::uint64_t conn = 0;
+  };
+  WireTap(agents::Context& ctx, Setup s) : ctx_(ctx), s_(std::move(s)) {}
+  std::function<void(const std::vector<std::string>&)> on_delivered;
+  // POP3: a message was retrieved (RETR) by `user`; its Message-ID without brackets.
+  std::function<void(const std::string& user, const std::string& message_id)> on_retrieved;
+
+  void client_bytes(std::string_view bytes) {
+    split(client_part_, client_cut_, bytes, [this](std::string line, std::size_t cut) { client_line(line, cut); });
+  }
+  void server_bytes(std::string_view bytes) {
+    split(server_part_, server_cut_, bytes, [this](std::string line, std::size_t cut) { server_line(line, cut); });
+  }
+
+ private:
+  template <class F>
+  static void split(std::string& part, std::size_t& cut, std::string_view bytes, F&& on_line) {
+    while (!bytes.empty()) {
+      const auto nl = bytes.find('\n');
+      const std::string_view piece = bytes.substr(0, nl);
+      const std::size_t room = part.size() < kMaxHeldLine ? kMaxHeldLine - part.size() : 0;
+      part.append(piece.substr(0, room));
+      cut += piece.size() - std::min(room, piece.size());
+      if (nl == std::string_view::npos) return;
+      bytes.remove_prefix(nl + 1);
+      if (!part.empty() && part.back() == '\r') part.pop_back();
+      on_line(std::exchange(part, {}), std::exchange(cut, 0));
+    }
+  }
+
+  void trace_line(const sim::Actor& actor, const sim::Actor& peer, sim::Direction dir, const std::string& line,
+                  std::size_t cut, int code) {
+    if (!ctx_.trace.enabled()) return;
+    sim::TraceEvent e;
+    e.time = ctx_.engine.now();
+    e.step = s_.step;
+    e.kind = sim::TraceKind::Line;
+    e.actor = actor;
+    e.peer = peer;
+    e.protocol = s_.protocol;
+    e.direction = dir;
+    e.conn = s_.conn;
+    e.msg = ctx_.trace.message_of_connection(s_.conn);
+    cut += line.size() > kMaxTraceLine ? line.size() - kMaxTraceLine : 0;
+    e.line = line.substr(0, kMaxTraceLine);
+    if (cut) e.line += " [... " + std::to_string(cut) + " more octets on this line]";
+    if (code) {
+      e.code = code;
+      e.alert = agents::smtp_alert(code);
+    } else if (!s_.smtp && line.rfind("-ERR", 0) == 0) {
+      e.alert = sim::Alert::Transient;
+    }
+    ctx_.trace.add(std::move(e));
+  }
+
+  void client_line(const std::string& line, std::size_t cut) {
+    if (content_) {
+      if (line == ".") {
+        content_ = false;  // as the simulated clients trace it: the content, then "."
+        if (s_.trace_client && ctx_.trace.enabled()) {
+          sim::TraceEvent e;
+          e.time = ctx_.engine.now();
+          e.step = s_.step;
+          e.kind = sim::TraceKind::Content;
+          e.actor = s_.real;
+          e.peer = s_.simulated;
+          e.protocol = s_.protocol;
+          e.direction = sim::Direction::Request;
+          e.conn = s_.conn;
+          e.msg = ctx_.trace.message_of_connection(s_.conn);
+          e.line = agents::describe_content(content_text_);
+          e.text = std::move(content_text_);
+          ctx_.trace.add(std::move(e));
+        }
+        content_text_.clear();
+        commands_.push_back(".");
+        if (s_.trace_client) trace_line(s_.real, s_.simulated, sim::Direction::Request, line, cut, 0);
+      } else if (content_text_.size() + line.size() < kMaxTraceContent) {
+        content_text_ += line;
+        content_text_ += "\r\n";
+      }
+      return;
+    }
+    if (s_.smtp) commands_.push_back(line.substr(0, 600));
+    else pop3_command_ = line.substr(0, 600);
+    if (s_.trace_client)
+      trace_line(s_.real, s_.simulated, sim::Direction::Request, line, cut, 0);
+  }
+
+  void server_line(const std::string& line, std::size_t cut) {
+    int code = 0;
+    if (s_.smtp && line.size() >= 3 && std::isdigit(static_cast<unsigned char>(line[0])) &&
+        std::isdigit(static_cast<unsigned char>(line[1])) && std::isdigit(static_cast<unsigned char>(line[2])))
+      code = std::stoi(line.substr(0, 3));
+    if (!s_.trace_client) trace_line(s_.real, s_.simulated, sim::Direction::Response, line, cut, code);
+    if (!s_.smtp) return pop3_server_line(line);
+    if (!code || (line.size() > 3 && line[3] == '-')) return;  // not a final reply line
+    if (commands_.empty()) return;
+    const std::string cmd = std::move(commands_.front());
+    commands_.pop_front();
+    const std::string verb = upper_prefix(cmd, 4);
+    if (verb == "MAIL" || verb == "RSET" || verb == "HELO" || verb == "EHLO") rcpts_ok_.clear();
+    if (verb == "RCPT" && code / 100 == 2) rcpts_ok_.push_back(angle_address(cmd));
+    if (verb == "DATA" && code == 354) content_ = true;
+    if (cmd == "." && code / 100 == 2) {
+      if (on_delivered) on_delivered(rcpts_ok_);
+      rcpts_ok_.clear();
+    }
+  }
+
+  // POP3 is not pipelined here: each reply answers the last command. Multi-line replies
+  // (CAPA, LIST, UIDL, RETR, TOP) end with "."; in a RETR we look for the Message-ID.
+  void pop3_server_line(const std::string& line) {
+    if (multiline_) {
+      if (line == ".") {
+        multiline_ = false;
+        if (in_retr_ && !message_id_.empty() && on_retrieved) on_retrieved(user_, message_id_);
+        in_retr_ = false;
+      } else if (in_retr_ && in_headers_) {
+        if (line.empty()) in_headers_ = false;
+        else if (upper_prefix(line, 11) == "MESSAGE-ID:") message_id_ = angle_address(line);
+      }
+      return;
+    }
+    const std::string verb = upper_prefix(pop3_command_, 5);
+    if (line.rfind("+OK", 0) == 0) {
+      if (verb == "USER ") user_ = pop3_command_.substr(5);
+      // upper_prefix(…, 5) is "LIST" only without an argument ("LIST 1" is single-line).
+      multiline_ = verb == "CAPA" || verb == "RETR " || verb == "TOP " || verb == "LIST" || verb == "UIDL";
+      in_retr_ = verb == "RETR ";
+      in_headers_ = true;
+      message_id_.clear();
+    }
+  }
+
+  agents::Context& ctx_;
+  Setup s_;
+  std::string pop3_command_, user_, message_id_;
+  bool multiline_ = false, in_retr_ = false, in_headers_ = false;
+  std::string client_part_, server_part_;
+  std::size_t client_cut_ = 0, server_cut_ = 0;
+  bool content_ = false;
+  std::string content_text_;
+  std::deque<std::string> commands_{"<greeting>"};
+  std::vector<std::string> rcpts_ok_;
+};
+
+// One bridged connection: a real socket on one side, a simulated stream on the other.
+class LiveBridge::Conn : public sim::StreamHandler {
+ public:
+  Conn(LiveBridge& b, std::uint64_t id, int fd, bool outbound) : bridge(b), id(id), fd(fd), outbound(outbound) {}
+  ~Conn() override {
+    if (fd >= 0) ::close(fd);
+  }
+
+  void on_open(sim::SocketId) override {}
+  void on_data(sim::SocketId, std::string_view bytes) override {
+    if (tap) outbound ? tap->client_bytes(bytes) : tap->server_bytes(bytes);
+    if (fd >= 0 && !real_failed) to_real.append(bytes);
+  }
+  void on_peer_closed(sim::SocketId) override { sim_eof = true; }
+  void on_error(sim::SocketId, sim::NetError) override {
+    sim_eof = true;
+    sim_open = false;  // the transport forgot this end: no close() needed
+  }
+
+  LiveBridge& bridge;
+  std::uint64_t id;
+  int fd;
+  bool outbound;             // simulated client -> real server
+  bool sim_started = false;  // the simulated end exists
+  bool sim_open = false;     // our simulated end is open (close() not yet called)
+  bool sim_eof = false;      // the simulated peer closed or failed
+  bool real_eof = false;     // the real peer finished sending (or failed)
+  bool real_failed = false;  // the real socket is unusable: drop what is buffered for it
+  bool connecting = false;   // outbound: the real connect is in progress
+  sim::SocketId sock;
+  sim::HostId server_host = sim::kNoHost;  // inbound: the server the client wants
+  std::uint16_t sim_port = 0;
+  std::string to_real, to_sim;
+  std::unique_ptr<WireTap> tap;
+};
+
+LiveBridge::LiveBridge(World& world) : world_(world) {
+  agents::Context& ctx = world_.context();
+  for (const auto& ext : world_.externals()) {
+    // The simulated host answers on port 25 with whatever the real server says.
+    ctx.transport.listen(ext.host, agents::kPortSmtp, [this, ext](sim::SocketId s) -> sim::StreamHandler* {
+      agents::Context& c = world_.context();
+      const SockAddr addr = loopback_addr(ext.address, ext.port);  // validated when loading
+      const int fd = ::socket(addr.family, SOCK_STREAM, 0);
+      if (fd < 0) return nullptr;
+      set_nonblocking(fd);
+      auto conn = std::make_unique<Conn>(*this, next_id_++, fd, true);
+      conn->sock = s;
+      conn->sim_started = conn->sim_open = true;
+      conn->server_host = ext.host;
+      conn->sim_port = agents::kPortSmtp;
+      const int rc = ::connect(fd, reinterpret_cast<const sockaddr*>(&addr.ss), addr.len);
+      if (rc != 0 && errno != EINPROGRESS) {
+        conn->real_failed = conn->real_eof = true;
+      } else {
+        conn->connecting = rc != 0;
+      }
+      const std::string client = c.net.host(c.transport.peer_host_of(s)).name;
+      WireTap::Setup setup;
+      setup.smtp = true;
+      setup.trace_client = false;
+      setup.real = sim::Actor{"MTA", ext.name};
+      setup.simulated = sim::Actor{"MTA", client};
+      setup.step = sim::Step::Accept;
+      setup.protocol = "SMTP";
+      setup.conn = s.conn;
+      conn->tap = std::make_unique<WireTap>(c, setup);
+      const std::string where = ext.address + ":" + std::to_string(ext.port);
+      conn->tap->on_delivered = [this, s, ext, where](const std::vector<std::string>& rcpts) {
+        agents::Context& cx = world_.context();
+        const std::string msg = cx.trace.message_of_connection(s.conn);
+        for (const auto& r : rcpts) {
+          cx.ledger.delivered(msg, r, cx.engine.now());
+          agents::trace_note(cx, sim::Step::Accept, sim::Actor{"MTA", ext.name}, msg,
+                             "the real SMTP server at " + where + " accepted the message for " + r +
+                                 " (delivered outside the simulation)");
+        }
+      };
+      agents::trace_note(c, sim::Step::Accept, sim::Actor{"MTA", ext.name}, c.trace.message_of_connection(s.conn),
+                         "connection from " + client + " bridged to the real SMTP server at " + where);
+      Conn* raw = conn.get();
+      conns_[raw->id] = std::move(conn);
+      return raw;
+    });
+  }
+}
+
+LiveBridge::~LiveBridge() { close_all(); }
+
+void LiveBridge::close_all() {
+  for (auto& l : listeners_)
+    if (l.fd >= 0) ::close(l.fd);
+  listeners_.clear();
+  agents::Context& ctx = world_.context();
+  for (const auto& ext : world_.externals()) ctx.transport.unlisten(ext.host, agents::kPortSmtp);
+  for (auto& [id, c] : conns_) {
+    if (c->sim_open) ctx.transport.close(c->sock);
+    c->sim_open = false;
+  }
+  conns_.clear();
+}
+
+std::vector<LiveEndpoint> LiveBridge::listen(const std::string& bind_address, int base_port) {
+  std::vector<LiveEndpoint> out;
+  const auto& scenario_servers = world_.scenario().servers;
+  for (std::size_t k = 0; k < scenario_servers.size(); ++k) {
+    const auto& cfg = scenario_servers[k];
+    if (cfg.external) continue;
+    const std::pair<const char*, std::uint16_t> services[] = {
+        {cfg.smtp ? "smtp" : nullptr, agents::kPortSmtp},
+        {cfg.submission ? "submission" : nullptr, agents::kPortSubmission},
+        {cfg.pop3 ? "pop3" : nullptr, agents::kPortPop3}};
+    for (const auto& [name, sim_port] : services) {
+      if (!name) continue;
+      const int want = base_port ? live_port_for(base_port, k, sim_port) : 0;
+      if (want < 0 || want > 65535) throw std::runtime_error("port " + std::to_string(want) + " is out of range");
+      const SockAddr addr = loopback_addr(bind_address, static_cast<std::uint16_t>(want));
+      const int fd = ::socket(addr.family, SOCK_STREAM, 0);
+      if (fd < 0) throw std::runtime_error(std::string("socket: ") + std::strerror(errno));
+      const int one = 1;
+      setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+      if (::bind(fd, reinterpret_cast<const sockaddr*>(&addr.ss), addr.len) != 0 || ::listen(fd, 256) != 0) {
+        const std::string err = std::strerror(errno);
+        ::close(fd);
+        throw std::runtime_error("cannot listen on " + bind_address + " port " + std::to_string(want) + ": " + err);
+      }
+      set_nonblocking(fd);
+      sockaddr_storage got{};
+      socklen_t len = sizeof got;
+      getsockname(fd, reinterpret_cast<sockaddr*>(&got), &len);
+      const std::uint16_t real_port = ntohs(got.ss_family == AF_INET6 ? reinterpret_cast<sockaddr_in6*>(&got)->sin6_port
+                                                                       : reinterpret_cast<sockaddr_in*>(&got)->sin_port);
+      listeners_.push_back(Listener{fd, *world_.network().find_host(cfg.host), sim_port, cfg.host});
+      out.push_back(LiveEndpoint{cfg.host, name, sim_port, real_port});
+    }
+  }
+  return out;
+}
+
+sim::Time LiveBridge::target() const {
+  return sim0_ + static_cast<sim::Time>(static_cast<double>(wall_us() - wall0_us_) * speed_);
+}
+
+void LiveBridge::anchor() {
+  wall0_us_ = wall_us();
+  sim0_ = world_.engine().now();
+}
+
+void LiveBridge::accept_from(const Listener& l) {
+  for (;;) {
+    const int fd = ::accept(l.fd, nullptr, nullptr);
+    if (fd < 0) return;  // EAGAIN or a transient error
+    if (conns_.size() >= kMaxConnections || world_.gateway() == sim::kNoHost) {
+      ::close(fd);
+      continue;
+    }
+    set_nonblocking(fd);
+    auto conn = std::make_unique<Conn>(*this, next_id_++, fd, false);
+    conn->server_host = l.host;
+    conn->sim_port = l.sim_port;
+    conns_[conn->id] = std::move(conn);
+  }
+}
+
+bool LiveBridge::wants_sim_work(const Conn& c) const {
+  if (!c.sim_started) return true;
+  if (!c.sim_open) return false;
+  return !c.to_sim.empty() || (c.real_eof && c.to_sim.empty()) || c.sim_eof;
+}
+
+void LiveBridge::schedule_sim_work() {
+  if (sim_work_scheduled_) return;
+  bool any = false;
+  for (auto& [id, c] : conns_) any = any || wants_sim_work(*c);
+  if (!any) return;
+  sim_work_scheduled_ = true;
+  sim::Engine& engine = world_.engine();
+  engine.at(std::max(engine.now(), target()), [this] { sim_work(); });
+}
+
+// Runs as an engine event, at the simulated time the real bytes arrived.
+void LiveBridge::sim_work() {
+  sim_work_scheduled_ = false;
+  agents::Context& ctx = world_.context();
+  std::vector<Conn*> list;
+  for (auto& [id, c] : conns_) list.push_back(c.get());
+  for (Conn* c : list) {
+    if (!c->sim_started) {
+      c->sim_started = c->sim_open = true;
+      const std::uint32_t to = ctx.net.host(c->server_host).address;
+      c->sock = ctx.transport.connect(world_.gateway(), to, c->sim_port, c);
+      const std::string host = ctx.net.host(c->server_host).name;
+      WireTap::Setup setup;
+      setup.smtp = c->sim_port != agents::kPortPop3;
+      setup.trace_client = true;
+      const bool submission = c->sim_port == agents::kPortSubmission;
+      setup.real = sim::Actor{c->sim_port == agents::kPortSmtp ? "MTA" : "MUA", kGatewayName};
+      setup.simulated = sim::Actor{setup.smtp ? (submission ? "MSA" : "MTA") : "POP3", host};
+      setup.step = setup.smtp ? (submission ? sim::Step::Submit : sim::Step::Accept) : sim::Step::Retrieve;
+      setup.protocol = setup.smtp ? "SMTP" : "POP3";
+      setup.conn = c->sock.conn;
+      c->tap = std::make_unique<WireTap>(ctx, setup);
+      if (!setup.smtp) {
+        const sim::HostId server = c->server_host;
+        c->tap->on_retrieved = [this, server](const std::string& user, const std::string& message_id) {
+          // Real POP3 clients count as retrieving, as simulated MUAs do.
+          agents::Context& cx = world_.context();
+          const std::string id = cx.ledger.id_for_message_id(message_id);
+          if (id.empty()) return;
+          std::string mailbox = user;
+          for (auto& ch : mailbox) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+          if (mailbox.find('@') == std::string::npos)
+            for (const auto& cfg : world_.scenario().servers)
+              if (cfg.host == cx.net.host(server).name && !cfg.domains.empty()) mailbox += "@" + cfg.domains.front();
+          cx.ledger.retrieved(id, mailbox, cx.engine.now());
+        };
+      }
+    }
+    if (!c->sim_open) continue;
+    if (!c->to_sim.empty()) {
+      const std::size_t n = std::min(c->to_sim.size(), kChunkToSim);
+      const std::string chunk = c->to_sim.substr(0, n);
+      c->to_sim.erase(0, n);
+      if (c->tap) c->outbound ? c->tap->server_bytes(chunk) : c->tap->client_bytes(chunk);
+      ctx.transport.send(c->sock, chunk);
+      if (!c->sim_open) continue;
+    }
+    // Either side closing closes the other: the real side once its bytes are in, the
+    // simulated side at once (what it sent is already waiting for the real socket).
+    if ((c->real_eof && c->to_sim.empty()) || c->sim_eof) {
+      if (c->sim_open) ctx.transport.close(c->sock);
+      c->sim_open = false;
+    }
+  }
+}
+
+void LiveBridge::reap() {
+  for (auto it = conns_.begin(); it != conns_.end();) {
+    Conn& c = *it->second;
+    if (c.fd >= 0) {
+      const bool real_done = c.real_failed || (c.sim_eof && c.to_real.empty()) ||
+                             (c.real_eof && c.sim_started && !c.sim_open && c.to_real.empty());
+      if (real_done) {
+        ::close(c.fd);
+        c.fd = -1;
+      }
+    }
+    if (c.fd < 0 && c.sim_open && c.sim_started) {
+      c.real_eof = true;  // let sim_work close the simulated end
+      c.to_sim.clear();
+    }
+    if (c.fd < 0 && c.sim_started && !c.sim_open)
+      it = conns_.erase(it);
+    else
+      ++it;
+  }
+}
+
+void LiveBridge::iterate(int max_wait_ms) {
+  sim::Engine& engine = world_.engine();
+  reap();
+  schedule_sim_work();
+  const sim::Time now_target = target();
+  while (engine.next_time() <= now_target) engine.step();
+  reap();
+
+  std::vector<pollfd> fds;
+  std::vector<std::uint64_t> owners;  // 0 for listeners
+  for (const auto& l : listeners_) {
+    fds.push_back(pollfd{l.fd, POLLIN, 0});
+    owners.push_back(0);
+  }
+  bool sim_work_waiting = false;
+  for (auto& [id, c] : conns_) {
+    sim_work_waiting = sim_work_waiting || wants_sim_work(*c);
+    if (c->fd < 0) continue;
+    short ev = 0;
+    if (c->connecting) {
+      ev = POLLOUT;
+    } else {
+      if (!c->real_eof && c->to_sim.size() < kMaxBuffered && c->to_real.size() < kMaxBuffered) ev |= POLLIN;
+      if (!c->to_real.empty()) ev |= POLLOUT;
+    }
+    fds.push_back(pollfd{c->fd, ev, 0});
+    owners.push_back(id);
+  }
+  int wait_ms = max_wait_ms;
+  const sim::Time next = engine.next_time();
+  if (sim_work_waiting) {
+    wait_ms = 0;
+  } else if (next != sim::kForever) {
+    const double wall = static_cast<double>(next - target()) / speed_ / 1000.0;
+    wait_ms = std::clamp(static_cast<int>(wall + 0.999), 0, max_wait_ms);
+  }
+  if (::poll(fds.data(), fds.size(), wait_ms) <= 0) return;  // timeout, or EINTR (a signal)
+
+  for (std::size_t i = 0; i < fds.size(); ++i) {
+    if (!fds[i].revents) continue;
+    if (owners[i] == 0) {
+      for (const auto& l : listeners_)
+        if (l.fd == fds[i].fd) accept_from(l);
+      continue;
+    }
+    auto it = conns_.find(owners[i]);
+    if (it == conns_.end()) continue;
+    Conn& c = *it->second;
+    if (c.connecting) {
+      int err = 0;
+      socklen_t len = sizeof err;
+      getsockopt(c.fd, SOL_SOCKET, SO_ERROR, &err, &len);
+      if (err != 0) {
+        c.real_failed = c.real_eof = true;
+        agents::trace_note(world_.context(), sim::Step::Relay, sim::Actor{"NET", kGatewayName}, "",
+                           std::string("the real server refused the bridged connection: ") + std::strerror(err),
+                           sim::Alert::Transient);
+      }
+      c.connecting = false;
+      continue;
+    }
+    if (fds[i].revents & (POLLERR | POLLHUP) && c.real_eof) {  // gone both ways: nothing more to do
+      c.real_failed = true;
+      c.to_real.clear();
+      continue;
+    }
+    if (fds[i].revents & POLLOUT && !c.to_real.empty()) {
+      const ssize_t n = ::send(c.fd, c.to_real.data(), c.to_real.size(), MSG_NOSIGNAL);
+      if (n > 0) {
+        c.to_real.erase(0, static_cast<std::size_t>(n));
+      } else if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) {
+        c.real_failed = c.real_eof = true;
+        c.to_real.clear();
+      }
+    }
+    if (fds[i].revents & (POLLIN | POLLHUP | POLLERR) && !c.real_eof) {
+      char buf[64 * 1024];
+      const ssize_t n = ::recv(c.fd, buf, sizeof buf, 0);
+      if (n > 0) {
+        c.to_sim.append(buf, static_cast<std::size_t>(n));
+      } else if (n == 0) {
+        c.real_eof = true;
+      } else if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) {
+        c.real_failed = c.real_eof = true;
+        c.to_real.clear();
+      }
+    }
+  }
+}
+
+void LiveBridge::serve(double speed, double for_seconds, const volatile std::sig_atomic_t* stop) {
+  speed_ = speed;
+  anchor();
+  const std::int64_t deadline = for_seconds > 0 ? wall_us() + static_cast<std::int64_t>(for_seconds * 1e6) : 0;
+  while (!(stop && *stop)) {
+    if (deadline && wall_us() >= deadline) break;
+    iterate(50);
+  }
+}
+
+void LiveBridge::run(sim::Time until, const volatile std::sig_atomic_t* stop) {
+  sim::Engine& engine = world_.engine();
+  speed_ = 1.0;
+  while (!(stop && *stop)) {
+    if (conns_.empty()) {
+      // Nothing real is open: as fast as possible, exactly as Engine::run.
+      if (engine.pending_work() == 0 && !(engine.pending_total() > 0 && !world_.ledger().settled())) break;
+      const sim::Time next = engine.next_time();
+      if (next == sim::kForever || next > until) break;
+      engine.step();
+      if (!conns_.empty()) anchor();  // a simulated client reached a real server: real time
+      continue;
+    }
+    iterate(50);
+  }
+}
+
+}  // namespace mailsim::app
