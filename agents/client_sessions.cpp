@@ -13,13 +13,14 @@ class ClientSession : public sim::StreamHandler {
       : ctx_(ctx), party_(std::move(party)), core_(std::forward<CoreArgs>(args)...), done_(std::move(done)) {}
 
   void connect(sim::HostId from, std::uint32_t to_addr, std::uint16_t port) {
+    host_ = from;
     sock_ = ctx_.transport.connect(from, to_addr, port, this);
     party_.conn = sock_.conn;
     if (!party_.msg.empty()) ctx_.trace.tag_connection(sock_.conn, party_.msg);
     arm(ctx_.timeouts.smtp_greeting);
   }
 
-  void on_open(sim::SocketId) override {}
+  void on_open(sim::SocketId) override { opened_ = true; }
   void on_data(sim::SocketId, std::string_view bytes) override {
     core_.receive(bytes);
     flush();
@@ -29,9 +30,22 @@ class ClientSession : public sim::StreamHandler {
     finish(std::nullopt);
   }
   void on_error(sim::SocketId, sim::NetError e) override {
-    core_.connection_lost();
     closed_ = true;  // the transport already forgot this end
-    finish(e);
+    if (!ctx_.net.host_up(host_)) {
+      // Our own host crashed. A mail server's MTA is gone with it: nobody is told (its
+      // queue retries after the restart); just free the session and its timer. A PC's MUA
+      // is not crashed by a host fault: as before, its own timeout reports the failure.
+      if (party_.self.agent != "MTA") return;
+      finished_ = true;
+      ctx_.engine.cancel(timer_);
+      ctx_.engine.after(0, [this] { delete this; });
+      return;
+    }
+    core_.connection_lost();
+    // A network error is the outcome only when the connection never opened. Once it has,
+    // the protocol result stands: a reset after "250 queued" (the server crashed during
+    // QUIT) must not undo a delivery, and a reset mid-session is a lost connection.
+    finish(opened_ ? std::nullopt : std::optional<sim::NetError>(e));
   }
 
  private:
@@ -69,8 +83,9 @@ class ClientSession : public sim::StreamHandler {
   Core core_;
   std::function<void(Outcome)> done_;
   sim::SocketId sock_;
+  sim::HostId host_ = sim::kNoHost;
   sim::TimerId timer_;
-  bool closed_ = false, finished_ = false;
+  bool closed_ = false, finished_ = false, opened_ = false;
 };
 
 }  // namespace

@@ -17,6 +17,8 @@ class Pop3Agent::Session : public sim::StreamHandler {
     party_.direction = sim::Direction::Response;
     party_.conn = sock.conn;
   }
+  // Pop3Agent::stop() (a crash) destroys open sessions: their timer must not fire later.
+  ~Session() override { agent_.ctx_.engine.cancel(idle_); }
   void on_open(sim::SocketId) override {
     core_.start();
     flush();

@@ -186,11 +186,14 @@ void QueueManager::crash() {
     ctx_.engine.cancel(e.retry);
     e.in_flight = 0;
     e.epoch = epoch_;
-    e.failed.clear();
+    // e.failed stays: those recipients already left e.pending, so forgetting them would
+    // lose their bounce. Like a queue file that records each recipient's fate, the next
+    // round after the restart sends the bounce.
   }
 }
 
 void QueueManager::restart() {
+  if (up_) return;  // already running: a rescan would start a second delivery of everything
   up_ = true;
   // Like a restarted Postfix, rescan the queue: everything gets an attempt now.
   for (auto& [id, e] : entries_) {

@@ -326,8 +326,14 @@ void Transport::crash_host(HostId host) {
   for (auto [id, side] : victims) {
     auto it = conns_.find(id);
     if (it == conns_.end()) continue;
+    StreamHandler* own = it->second->dead[side] ? nullptr : it->second->handler[side];
     it->second->handler[side] = nullptr;  // the crashed host's agents are gone
     fail(id, 1 - side, NetError::Reset);
+    // The crashed end hears of it last, with its host already down, only so that a
+    // self-owned client session can drop its timers; it must not act on it. Without
+    // this, an SMTP client's timeout fired minutes later, after the restart, and its
+    // caller went on to the next MX: a second delivery of an already requeued message.
+    if (own) own->on_error(SocketId{id, static_cast<std::uint8_t>(side)}, NetError::Reset);
   }
   for (auto it = udp_.begin(); it != udp_.end();) it = it->first.first == host ? udp_.erase(it) : std::next(it);
 }

@@ -79,8 +79,9 @@ class Transport {
   void send(SocketId s, std::string_view bytes);
   // Sends FIN after the queued data; the handler of this end gets no more callbacks.
   void close(SocketId s);
-  // Drops every connection of a crashed host: its own ends vanish without callbacks and
-  // each peer gets Reset at once (a simplification: real peers learn on their next send).
+  // Drops every connection of a crashed host: each peer gets Reset at once (a
+  // simplification: real peers learn on their next send), then the crashed end gets Reset
+  // too, with its host already down, so that its handler can free itself without acting.
   void crash_host(HostId host);
 
   void bind_udp(HostId host, std::uint16_t port, DatagramHandler handler);
