@@ -43,14 +43,9 @@ std::optional<std::pair<std::string, std::uint16_t>> parse_loopback_endpoint(con
   return std::make_pair(host, static_cast<std::uint16_t>(n));
 }
 
-std::optional<sim::Time> parse_duration(const json& v) {
-  if (v.is_number()) {
-    const double s = v.get<double>();
-    if (!std::isfinite(s) || s < 0 || s > 1e9) return std::nullopt;
-    return static_cast<sim::Time>(std::llround(s * sim::kSecond));
-  }
-  if (!v.is_string()) return std::nullopt;
-  const std::string t = v.get<std::string>();
+namespace {
+// "2.5 ms" -> {2.5, "ms"}: a decimal number, then a unit with spaces removed.
+std::optional<std::pair<double, std::string>> number_and_unit(const std::string& t) {
   std::size_t i = 0;
   while (i < t.size() && (std::isdigit(static_cast<unsigned char>(t[i])) || t[i] == '.')) ++i;
   if (i == 0) return std::nullopt;
@@ -62,6 +57,20 @@ std::optional<sim::Time> parse_duration(const json& v) {
   }
   std::string unit = t.substr(i);
   unit.erase(std::remove(unit.begin(), unit.end(), ' '), unit.end());
+  return std::make_pair(n, unit);
+}
+}  // namespace
+
+std::optional<sim::Time> parse_duration(const json& v) {
+  if (v.is_number()) {
+    const double s = v.get<double>();
+    if (!std::isfinite(s) || s < 0 || s > 1e9) return std::nullopt;
+    return static_cast<sim::Time>(std::llround(s * sim::kSecond));
+  }
+  if (!v.is_string()) return std::nullopt;
+  const auto parsed = number_and_unit(v.get<std::string>());
+  if (!parsed) return std::nullopt;
+  const auto& [n, unit] = *parsed;
   static const std::map<std::string, sim::Time> kUnits = {
       {"us", 1}, {"ms", sim::kMillisecond}, {"s", sim::kSecond}, {"", sim::kSecond}, {"m", sim::kMinute},
       {"min", sim::kMinute}, {"h", sim::kHour}, {"d", sim::kDay}};
@@ -77,17 +86,10 @@ std::optional<std::uint64_t> parse_bandwidth(const json& v) {
     return static_cast<std::uint64_t>(b);
   }
   if (!v.is_string()) return std::nullopt;
-  const std::string t = v.get<std::string>();
-  std::size_t i = 0;
-  while (i < t.size() && (std::isdigit(static_cast<unsigned char>(t[i])) || t[i] == '.')) ++i;
-  if (i == 0) return std::nullopt;
-  double n;
-  try {
-    n = std::stod(t.substr(0, i));
-  } catch (...) {
-    return std::nullopt;
-  }
-  std::string unit = t.substr(i);
+  const auto parsed = number_and_unit(v.get<std::string>());
+  if (!parsed) return std::nullopt;
+  const double n = parsed->first;
+  std::string unit = parsed->second;
   std::transform(unit.begin(), unit.end(), unit.begin(), [](unsigned char c) { return std::tolower(c); });
   static const std::map<std::string, double> kUnits = {{"bps", 1}, {"kbps", 1e3}, {"mbps", 1e6}, {"gbps", 1e9}};
   auto it = kUnits.find(unit);
