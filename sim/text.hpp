@@ -5,6 +5,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace mailsim::text {
 
@@ -18,5 +19,17 @@ bool istarts_with(std::string_view text, std::string_view prefix);
 std::string to_upper(std::string_view text);
 // A decimal number made only of digits, without sign or overflow; nullopt otherwise.
 std::optional<std::uint64_t> parse_number(std::string_view text);
+
+// The wire bytes of a protocol core's output records (SMTP and POP3 share the shape):
+// a Line is its text plus CRLF, a Content block is sent as it is.
+template <class Output>
+std::string output_bytes(const std::vector<Output>& outputs) {
+  std::string out;
+  for (const Output& o : outputs) {
+    out += o.text;
+    if (o.kind == Output::Kind::Line) out += "\r\n";
+  }
+  return out;
+}
 
 }  // namespace mailsim::text

@@ -2,6 +2,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <iostream>
 
 #include "cli/lib/live.hpp"
@@ -18,29 +19,31 @@ void write_json(const std::string& path, const nlohmann::json& j) {
   out << j.dump(1, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
   if (!out) throw std::runtime_error("error while writing " + path);
 }
+
+// Loads a scenario, or prints why it is invalid (the caller then exits with 2).
+std::optional<Scenario> load_or_report(const std::string& file) {
+  try {
+    return load_scenario(file);
+  } catch (const ScenarioError& e) {
+    std::cerr << "mailsim: " << e.what() << "\n";
+    return std::nullopt;
+  }
+}
 }  // namespace
 
 int validate_command(const std::string& file) {
-  try {
-    const Scenario s = load_scenario(file);
-    std::cout << file << ": valid scenario '" << s.name << "': " << s.hosts.size() << " hosts, " << s.links.size()
-              << " links, " << s.servers.size() << " mail servers, " << s.users.size() << " users, "
-              << s.messages.size() << " messages, " << s.faults.size() << " faults\n";
-    return kExitOk;
-  } catch (const ScenarioError& e) {
-    std::cerr << "mailsim: " << e.what() << "\n";
-    return kExitInvalidInput;
-  }
+  const std::optional<Scenario> s = load_or_report(file);
+  if (!s) return kExitInvalidInput;
+  std::cout << file << ": valid scenario '" << s->name << "': " << s->hosts.size() << " hosts, " << s->links.size()
+            << " links, " << s->servers.size() << " mail servers, " << s->users.size() << " users, "
+            << s->messages.size() << " messages, " << s->faults.size() << " faults\n";
+  return kExitOk;
 }
 
 int run_command(const RunArgs& args) {
-  Scenario scenario;
-  try {
-    scenario = load_scenario(args.file);
-  } catch (const ScenarioError& e) {
-    std::cerr << "mailsim: " << e.what() << "\n";
-    return kExitInvalidInput;
-  }
+  const std::optional<Scenario> loaded = load_or_report(args.file);
+  if (!loaded) return kExitInvalidInput;
+  const Scenario& scenario = *loaded;
   RunOptions opts;
   opts.seed = args.seed;
   opts.trace = !args.trace_out.empty() || static_cast<bool>(args.on_trace);
@@ -80,13 +83,9 @@ int serve_command(const ServeArgs& args) {
     std::cerr << "mailsim: --base-port must be 0..65535 and --for not negative\n";
     return kExitInvalidInput;
   }
-  Scenario scenario;
-  try {
-    scenario = load_scenario(args.file);
-  } catch (const ScenarioError& e) {
-    std::cerr << "mailsim: " << e.what() << "\n";
-    return kExitInvalidInput;
-  }
+  const std::optional<Scenario> loaded = load_or_report(args.file);
+  if (!loaded) return kExitInvalidInput;
+  const Scenario& scenario = *loaded;
   if (args.base_port && live_port_for(args.base_port, scenario.servers.size(), 0) > 65535) {
     std::cerr << "mailsim: --base-port " << args.base_port << ": the ports of " << scenario.servers.size()
               << " servers would pass 65535\n";
