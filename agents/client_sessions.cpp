@@ -38,7 +38,7 @@ class ClientSession : public sim::StreamHandler {
       if (party_.self.agent != "MTA") return;
       finished_ = true;
       ctx_.engine.cancel(timer_);
-      ctx_.engine.after(0, [this] { delete this; });
+      ctx_.engine.after(0, [this] { ctx_.sessions.release(this); });
       return;
     }
     core_.connection_lost();
@@ -74,7 +74,7 @@ class ClientSession : public sim::StreamHandler {
     Outcome outcome{core_.result(), err, sock_.conn};
     auto done = std::move(done_);
     // Free the session after this callback; report first so that callers see the result.
-    ctx_.engine.after(0, [this] { delete this; });
+    ctx_.engine.after(0, [this] { ctx_.sessions.release(this); });
     done(std::move(outcome));
   }
 
@@ -94,8 +94,9 @@ void start_smtp_session(Context& ctx, sim::HostId from, std::uint32_t to_addr, s
                         smtp::ClientConfig config, smtp::Transaction txn, std::function<void(SmtpOutcome)> done) {
   party.direction = sim::Direction::Request;
   party.protocol = "SMTP";
-  auto* s = new ClientSession<smtp::SmtpClient, SmtpOutcome>(ctx, std::move(party), std::move(done),
-                                                              std::move(config), std::move(txn));
+  using Session = ClientSession<smtp::SmtpClient, SmtpOutcome>;
+  auto* s = ctx.sessions.adopt(
+      std::make_unique<Session>(ctx, std::move(party), std::move(done), std::move(config), std::move(txn)));
   s->connect(from, to_addr, port);
 }
 
@@ -103,8 +104,8 @@ void start_pop3_session(Context& ctx, sim::HostId from, std::uint32_t to_addr, s
                         pop3::ClientConfig config, std::function<void(Pop3Outcome)> done) {
   party.direction = sim::Direction::Request;
   party.protocol = "POP3";
-  auto* s = new ClientSession<pop3::Pop3Client, Pop3Outcome>(ctx, std::move(party), std::move(done),
-                                                             std::move(config));
+  using Session = ClientSession<pop3::Pop3Client, Pop3Outcome>;
+  auto* s = ctx.sessions.adopt(std::make_unique<Session>(ctx, std::move(party), std::move(done), std::move(config)));
   s->connect(from, to_addr, port);
 }
 

@@ -2,6 +2,8 @@
 // What every agent is given: the infrastructure of one simulation. Agents never reach
 // each other through it; they talk over the network or through narrow hand-offs.
 #include <cstdint>
+#include <memory>
+#include <unordered_map>
 #include <string>
 
 #include "agents/ledger.hpp"
@@ -24,6 +26,23 @@ struct Timeouts {
   int dns_attempts = 3;
 };
 
+// Owns the client sessions that run on their own (an MUA's POP3 poll, an MTA's SMTP
+// delivery), so that the ones still open when a run stops are freed with the simulation.
+class SessionPool {
+ public:
+  template <class T>
+  T* adopt(std::unique_ptr<T> session) {
+    T* raw = session.get();
+    owned_.emplace(raw, std::move(session));
+    return raw;
+  }
+  void release(const sim::StreamHandler* session) { owned_.erase(session); }
+  std::size_t size() const { return owned_.size(); }
+
+ private:
+  std::unordered_map<const sim::StreamHandler*, std::unique_ptr<sim::StreamHandler>> owned_;
+};
+
 struct Context {
   sim::Engine& engine;
   sim::Network& net;
@@ -35,6 +54,7 @@ struct Context {
   // Time an agent takes to process a hand-off (queueing, storing): small but non-zero,
   // so that steps appear in a sensible order.
   sim::Time processing_delay = 100;
+  SessionPool sessions;
 };
 
 // Ports of the well-known services.

@@ -20,7 +20,7 @@ World::World(const Scenario& scenario, RunOptions options)
       net_(engine_),
       transport_(engine_, net_),
       trace_(options.trace, options.trace_content),
-      ctx_{engine_, net_, transport_, trace_, ledger_, 0, {}, 100},
+      ctx_{engine_, net_, transport_, trace_, ledger_, 0, {}, 100, {}},
       options_(options) {
   ctx_.start_epoch = scenario_.start_epoch;
   const double k = scenario_.time_scale;
