@@ -1,6 +1,7 @@
 """Shared helpers for the end-to-end tests: run the real binary, load its outputs."""
 import json
 import os
+import socket
 import subprocess
 import tempfile
 
@@ -29,3 +30,12 @@ def run_with_trace(name, *extra):
     with open(summary) as f:
         s = json.load(f)
     return t, s, export, proc.stdout
+
+
+def free_port():
+    """A loopback TCP port that was free a moment ago."""
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port

@@ -11,11 +11,12 @@ Prints SKIP when aiosmtpd is missing.
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
 import unittest
+
+from mailsim_test import free_port
 
 MAILSIM = os.environ.get("MAILSIM", "build/mailsim")
 SRC = os.environ.get("MAILSIM_SOURCE_DIR", os.getcwd())
@@ -25,14 +26,6 @@ try:
     from aiosmtpd.controller import Controller
 except ImportError:
     Controller = None
-
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
 
 
 class Collector:

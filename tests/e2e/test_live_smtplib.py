@@ -23,6 +23,8 @@ import sys
 import tempfile
 import time
 import unittest
+
+from mailsim_test import free_port
 from email.message import EmailMessage
 
 MAILSIM = os.environ.get("MAILSIM", "build/mailsim")
@@ -39,14 +41,6 @@ def port_free(port):
         return False
     finally:
         s.close()
-
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
 
 
 def free_base_port(servers=2):
