@@ -4,30 +4,16 @@
 // hash) and no network at all.
 #include <map>
 
-#include "sim/base64.hpp"
 #include "visualize/assets.hpp"
 #include "visualize/escape.hpp"
 #include "visualize/explain.hpp"
 #include "visualize/i18n.hpp"
+#include "visualize/inspect.hpp"
 #include "visualize/render.hpp"
-#include "visualize/sha256.hpp"
 #include "visualize/story.hpp"
 #include "visualize/topology.hpp"
 
 namespace mailsim::viz {
-
-namespace assets {
-
-std::string viewer_script() {
-  std::string js = "(function () {\n'use strict';\n";
-  for (std::string_view part : {js_core(), js_sequence(), js_topology(), js_panels(), js_inspector()}) js += part;
-  js += "\ntry { MS.init(); } catch (err) {\n"
-        "  const p = document.createElement('pre'); p.textContent = 'mailsim viewer: ' + err; document.body.prepend(p);\n"
-        "  throw err;\n}\n})();\n";
-  return js;
-}
-
-}  // namespace assets
 
 namespace {
 
@@ -67,6 +53,9 @@ nlohmann::json view_model(const Model& m, const Options& opt) {
   json lay = json::object();
   for (const auto& [host, xy] : layout(m, build_network(m))) lay[host] = {xy.first, xy.second};
   v["layout"] = std::move(lay);
+  const nlohmann::json inspected = inspect_contents(m);
+  v["mime"] = inspected["mime"];
+  v["contents"] = inspected["contents"];
   v["explain"] = explanations_json();
   v["ui"] = ui_strings();
   json steps = {{"en", json::array()}, {"es", json::array()}};
@@ -105,10 +94,8 @@ std::string fill(std::string_view tpl, const std::map<std::string, std::string>&
 }  // namespace
 
 std::string render_html(const Model& m, const Options& opt) {
-  const std::string script = assets::viewer_script();
-  const auto digest = sha256(script);
-  const std::string hash = base64_encode(std::string_view(reinterpret_cast<const char*>(digest.data()), digest.size()));
-  const std::string csp = "default-src 'none'; script-src 'sha256-" + hash +
+  // The script and its hash are fixed at build time (visualize/assets/embed.cmake).
+  const std::string csp = "default-src 'none'; script-src 'sha256-" + std::string(assets::viewer_script_sha256()) +
                           "'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'";
   std::string title = (*m.trace)["scenario"]["name"].get<std::string>();
   if (opt.message) title += " · " + *opt.message;
@@ -120,7 +107,7 @@ std::string render_html(const Model& m, const Options& opt) {
                                     {"TITLE", xml_escape(title)},
                                     {"CSS", std::string(assets::viewer_css())},
                                     {"DATA", json_for_script(data)},
-                                    {"JS", script}});
+                                    {"JS", std::string(assets::viewer_script())}});
 }
 
 }  // namespace mailsim::viz

@@ -1,9 +1,10 @@
 #!/usr/bin/python3
 """Browser test of the HTML viewer, on lessons made by the real binary.
 
-Builds the six-steps lesson from a real run, plus the hostile-subject, failures and
-50,000-event lessons from tests/fixtures/viz, then runs tests/browser/viewer.test.mjs in
-Debian's chromium. Needs `npm --prefix tests/browser ci` once. Env: MAILSIM (binary),
+First runs the viewer's JavaScript unit tests (tests/browser/unit, Node's test runner, on the
+ES modules of visualize/assets/lib). Then builds the six-steps lesson from a real run, plus the
+hostile-subject, failures and 50,000-event lessons from tests/fixtures/viz, and runs
+tests/browser/viewer.test.mjs in Debian's chromium. Needs `npm --prefix tests/browser ci` once. Env: MAILSIM (binary),
 MAILSIM_SOURCE_DIR (repo root); MAILSIM_SCREENSHOTS keeps the screenshots in that folder.
 Prints SKIP and passes only while `mailsim visualize` does not exist yet.
 """
@@ -25,6 +26,13 @@ def run(cmd, **kw):
 
 
 def main():
+    node = shutil.which("node") or "/usr/bin/node"
+    unit = subprocess.run([node, "--test", os.path.join(BROWSER, "unit")], cwd=BROWSER, timeout=120,
+                          capture_output=True, text=True)
+    print(unit.stdout[-4000:], unit.stderr[-2000:], flush=True)
+    if unit.returncode != 0:
+        print("FAIL: the viewer's JavaScript unit tests (tests/browser/unit)")
+        return 1
     probe = subprocess.run([MAILSIM, "visualize", "--help"], capture_output=True, text=True)
     if probe.returncode != 0:
         print("SKIP: `mailsim visualize` is not wired into the CLI yet")
@@ -32,7 +40,6 @@ def main():
     if not os.path.isdir(os.path.join(BROWSER, "node_modules", "playwright-core")):
         print("FAIL: run `npm --prefix tests/browser ci` first (playwright-core missing)")
         return 1
-    node = shutil.which("node") or "/usr/bin/node"
     with tempfile.TemporaryDirectory(prefix="mailsim-viz-browser-") as tmp:
         six_trace = os.path.join(tmp, "six-steps.trace.json")
         run([MAILSIM, "run", os.path.join(SRC, "scenarios", "six-steps.json"), "--trace", six_trace, "-q"])
@@ -43,10 +50,14 @@ def main():
             run([MAILSIM, "run", failures, "--trace", fail_trace, "-q"])
         else:
             fail_trace = os.path.join(FIX, "failures.trace.json")
+        # Hosts and messages named __proto__, constructor, toString… (issue 11 item 6).
+        proto_trace = os.path.join(tmp, "proto-names.trace.json")
+        run([MAILSIM, "run", os.path.join(FIX, "proto-names.scenario.json"), "--trace", proto_trace, "-q"])
         big_trace = os.path.join(tmp, "big.trace.json")
         run([sys.executable, os.path.join(FIX, "make_big_trace.py"), big_trace])
         for name, trace in (("six", six_trace), ("failures", fail_trace),
-                            ("xss", os.path.join(FIX, "xss.trace.json")), ("big", big_trace)):
+                            ("xss", os.path.join(FIX, "xss.trace.json")), ("proto", proto_trace),
+                            ("big", big_trace)):
             lessons[name] = os.path.join(tmp, name + ".html")
             run([MAILSIM, "visualize", trace, "-o", lessons[name]])
         shots = os.environ.get("MAILSIM_SCREENSHOTS") or os.path.join(tmp, "shots")

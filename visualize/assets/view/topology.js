@@ -1,19 +1,13 @@
 // Viewer script, part 3: the network. Hosts sit where the C++ layout put them (rows by role);
 // the current line travels along the shortest route between its two hosts.
-#include "visualize/assets.hpp"
-
-namespace mailsim::viz::assets {
-
-std::string_view js_topology() {
-  return R"JS(
 const Topo = (() => {
   const H = 330, BW = 206, BH = 64;
   let W = 760;
-  let svg, layer, tokenG, hostEls = {}, linkEls = {}, adj = {}, routes = {}, faults = [], anim = 0;
+  let svg, layer, tokenG, adj = new Map(), faults = [], anim = 0;
+  const hostEls = new Map(), linkEls = new Map(), routes = new Map();
   const reduced = window.matchMedia && window.matchMedia('(prefers-reduced-motion: reduce)').matches;
 
-  function pos(h) { const p = V.layout[h] || [0.5, 0.5]; return [p[0] * W, 12 + p[1] * (H - 24)]; }
-  function key(a, b) { return a < b ? a + '\n' + b : b + '\n' + a; }
+  function pos(h) { const p = own(V.layout, h) || [0.5, 0.5]; return [p[0] * W, 12 + p[1] * (H - 24)]; }
   function icon(g, role) {
     const x = -BW / 2 + 8, y = -12;
     const st = { fill: 'none', stroke: '#455a64', 'stroke-width': 2 };
@@ -41,11 +35,9 @@ const Topo = (() => {
       const [x1, y1] = pos(l.a), [x2, y2] = pos(l.b);
       const line = sv('line', { class: 'link', x1: x1, y1: y1, x2: x2, y2: y2 });
       layer.appendChild(line);
-      linkEls[key(l.a, l.b)] = line;
+      linkEls.set(linkKey(l.a, l.b), line);
       const ms = (l.latency_us || 0) / 1000;
       layer.appendChild(sv('text', { class: 'link-label', x: (x1 + x2) / 2 + 4, y: (y1 + y2) / 2 - 4 }, ms + ' ms'));
-      (adj[l.a] = adj[l.a] || []).push(l.b);
-      (adj[l.b] = adj[l.b] || []).push(l.a);
     }
     for (const h of TR.topology.hosts) {
       const [x, y] = pos(h.name);
@@ -57,7 +49,7 @@ const Topo = (() => {
       g.appendChild(sv('text', { class: 'roles', x: -BW / 2 + 40, y: 24 }, ''));
       g.appendChild(sv('title', null, h.name + ' (' + h.address + ') ' + (h.label || '')));
       layer.appendChild(g);
-      hostEls[h.name] = g;
+      hostEls.set(h.name, g);
     }
     // Fit the picture to the hosts, so that few hosts are drawn large.
     const xs = TR.topology.hosts.map((h) => pos(h.name)[0]), ys = TR.topology.hosts.map((h) => pos(h.name)[1]);
@@ -66,6 +58,7 @@ const Topo = (() => {
       const y0 = Math.min(...ys) - BH / 2 - 24, y1 = Math.max(...ys) + BH / 2 + 8;
       svg.setAttribute('viewBox', x0 + ' ' + y0 + ' ' + (x1 - x0) + ' ' + (y1 - y0));
     }
+    adj = adjacency(TR.topology.links);
     tokenG = sv('g', { visibility: 'hidden' });
     svg.appendChild(tokenG);
     for (let i = 0; i < EV.length; i++) if (EV[i].kind === 'fault') faults.push(i);
@@ -73,32 +66,23 @@ const Topo = (() => {
   function relabel() {
     for (const h of TR.topology.hosts) {
       const roles = h.services.map((s) => T('svc_' + s)).filter((s) => s.indexOf('svc_') !== 0);
-      hostEls[h.name].querySelector('.roles').textContent = trunc(roles.length ? roles.join(' · ') : T('role_' + h.role), 22);
+      hostEls.get(h.name).querySelector('.roles').textContent = trunc(roles.length ? roles.join(' · ') : T('role_' + h.role), 22);
     }
   }
-  function route(a, b) {
+  function routeOf(a, b) {
     const k = a + '\n' + b;
-    if (routes[k]) return routes[k];
-    const prev = {}, queue = [a];
-    prev[a] = null;
-    while (queue.length) {
-      const v = queue.shift();
-      if (v === b) break;
-      for (const w of adj[v] || []) if (!(w in prev)) { prev[w] = v; queue.push(w); }
-    }
-    const path = [];
-    if (b in prev) for (let v = b; v !== null; v = prev[v]) path.unshift(v);
-    return (routes[k] = path.length ? path : [a, b]);
+    if (!routes.has(k)) routes.set(k, route(adj, a, b));
+    return routes.get(k);
   }
   // Links and hosts brought down by faults up to the current event.
   function faultState(i) {
-    const down = {};
+    const down = new Map();
     for (const f of faults) {
       if (f > i) break;
       const e = EV[f], h = e.actor.host, sep = h.indexOf('--');
-      const k = sep > 0 ? 'L' + key(h.slice(0, sep), h.slice(sep + 2))
-        : e.peer && e.peer.host !== h ? 'L' + key(h, e.peer.host) : 'H' + h;
-      down[k] = !e.alert ? '' : /loses/.test(e.line) ? 'lossy' : 'down';
+      const k = sep > 0 ? 'L' + linkKey(h.slice(0, sep), h.slice(sep + 2))
+        : e.peer && e.peer.host !== h ? 'L' + linkKey(h, e.peer.host) : 'H' + h;
+      down.set(k, !e.alert ? '' : /loses/.test(e.line) ? 'lossy' : 'down');
     }
     return down;
   }
@@ -121,25 +105,25 @@ const Topo = (() => {
   function update(opts) {
     cancelAnimationFrame(anim);
     const i = cur();
-    for (const h in hostEls) hostEls[h].setAttribute('class', 'host');
-    for (const k in linkEls) linkEls[k].setAttribute('class', 'link');
+    for (const g of hostEls.values()) g.setAttribute('class', 'host');
+    for (const l of linkEls.values()) l.setAttribute('class', 'link');
     tokenG.setAttribute('visibility', 'hidden');
     const cap = $('topo-caption');
     if (i < 0) { cap.textContent = ''; return; }
     const e = EV[i], down = faultState(i);
-    for (const k in down) {
-      if (!down[k]) continue;
-      if (k[0] === 'L' && linkEls[k.slice(1)]) linkEls[k.slice(1)].classList.add(down[k]);
-      if (k[0] === 'H' && hostEls[k.slice(1)]) hostEls[k.slice(1)].classList.add(down[k]);
+    for (const [k, how] of down) {
+      if (!how) continue;
+      const node = (k[0] === 'L' ? linkEls : hostEls).get(k.slice(1));
+      if (node) node.classList.add(how);
     }
     cap.textContent = (e.alert ? '⚠ ' : '') + party(e.actor) + (e.peer ? ' → ' + party(e.peer) : '') + ': ' + trunc(e.line, 120);
     cap.style.color = e.alert ? V.fail : '';
     if (e.kind === 'fault') return;
-    if (hostEls[e.actor.host]) hostEls[e.actor.host].classList.add('from');
+    if (hostEls.has(e.actor.host)) hostEls.get(e.actor.host).classList.add('from');
     if (!e.peer || e.peer.host === e.actor.host) return;
-    if (hostEls[e.peer.host]) hostEls[e.peer.host].classList.add('to');
-    const path = route(e.actor.host, e.peer.host);
-    for (let k = 0; k + 1 < path.length; k++) { const l = linkEls[key(path[k], path[k + 1])]; if (l) l.classList.add('used'); }
+    if (hostEls.has(e.peer.host)) hostEls.get(e.peer.host).classList.add('to');
+    const path = routeOf(e.actor.host, e.peer.host);
+    for (let k = 0; k + 1 < path.length; k++) { const l = linkEls.get(linkKey(path[k], path[k + 1])); if (l) l.classList.add('used'); }
     const points = path.map(pos);
     token(e, evColour(i));
     tokenG.setAttribute('visibility', 'visible');
@@ -155,7 +139,3 @@ const Topo = (() => {
   }
   return { init, relabel, update };
 })();
-)JS";
-}
-
-}  // namespace mailsim::viz::assets

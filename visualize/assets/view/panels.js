@@ -1,14 +1,8 @@
 // Viewer script, part 4: the tabbed panels — arrow details with the meaning of each line, the
 // (virtualized) event list, the users' mailboxes at the current time, and help.
-#include "visualize/assets.hpp"
-
-namespace mailsim::viz::assets {
-
-std::string_view js_panels() {
-  return R"JS(
 const Panels = (() => {
   const LROW = 24;
-  let list, spacer, deletedAt = {};
+  let list, spacer, deletedAt = new Map();
 
   function init() {
     for (const b of document.querySelectorAll('#tabs button')) b.addEventListener('click', () => showTab(b.dataset.tab));
@@ -18,27 +12,17 @@ const Panels = (() => {
       const r = ev.target.closest && ev.target.closest('.row');
       if (r) go(+r.dataset.pos);
     });
-    // POP3 deletions take effect at the +OK to QUIT (RFC 1939 §6): when each message left the server.
-    const pending = {};
-    for (let i = 0; i < EV.length; i++) {
-      const e = EV[i];
-      if (e.protocol !== 'POP3' || e.kind !== 'line') continue;
-      const c = e.conn;
-      if (e.direction === 'request' && /^DELE\b/i.test(e.line)) (pending[c] = pending[c] || []).push(...msgsOf(i));
-      if (e.direction === 'request' && /^QUIT\b/i.test(e.line)) pending[c + ':quit'] = true;
-      if (e.direction === 'response' && pending[c + ':quit'] && /^\+OK/.test(e.line)) {
-        for (const m of pending[c] || []) if (!(m in deletedAt)) deletedAt[m] = e.time_us;
-        delete pending[c];
-      }
-    }
+    deletedAt = pop3Deletions(EV, msgsOf);
   }
+  const TABS = ['details', 'message', 'mailboxes', 'events', 'help'];
   function showTab(name) {
-    S.tab = name;
+    S.tab = TABS.indexOf(name) >= 0 ? name : 'details';
+    name = S.tab;
     for (const b of document.querySelectorAll('#tabs button')) {
       b.setAttribute('aria-selected', String(b.dataset.tab === name));
       b.setAttribute('aria-pressed', String(b.dataset.tab === name));
     }
-    for (const t of ['details', 'message', 'mailboxes', 'events', 'help']) $('panel-' + t).hidden = t !== name;
+    for (const t of TABS) $('panel-' + t).hidden = t !== name;
     update({});
   }
   function kv(dl, k, v, cls) {
@@ -113,8 +97,8 @@ const Panels = (() => {
     box.appendChild(el('p', { class: 'muted' }, T('time') + ': ' + fmtTime(now)));
     if (!TR.users.length) { box.appendChild(el('p', null, T('mb_none'))); return; }
     const sums = (TR.summary && TR.summary.messages) || [];
-    const subject = {};
-    for (const m of TR.messages) subject[m.id] = m.subject;
+    const subject = new Map();
+    for (const m of TR.messages) subject.set(m.id, m.subject);
     for (const u of TR.users) {
       const div = el('div', { class: 'mbox' });
       div.appendChild(el('h3', null, u.address));
@@ -122,12 +106,12 @@ const Panels = (() => {
       for (const m of sums) {
         for (const r of m.recipients || []) {
           if (r.address !== u.address) continue;
-          const item = m.id + ' — ' + (subject[m.id] || '') + ' (' + m.from + ')';
-          if (r.delivered_us !== undefined && r.delivered_us <= now && !(deletedAt[m.id] <= now)) inbox.push(item);
+          const item = m.id + ' — ' + (subject.get(m.id) || '') + ' (' + m.from + ')';
+          if (r.delivered_us !== undefined && r.delivered_us <= now && !(deletedAt.get(m.id) <= now)) inbox.push(item);
           if (r.retrieved_us !== undefined && r.retrieved_us <= now) local.push(item);
         }
         if (m.from === u.address && (m.submitted_us === undefined || m.submitted_us <= now))
-          sent.push(m.id + ' — ' + (subject[m.id] || '') + ': ' + (m.recipients || []).map((r) =>
+          sent.push(m.id + ' — ' + (subject.get(m.id) || '') + ': ' + (m.recipients || []).map((r) =>
             r.address + ' (' + T('mb_' + r.status) + ')').join(', '));
       }
       const section = (title, items) => {
@@ -150,7 +134,7 @@ const Panels = (() => {
     clear(box);
     const d = TR.scenario.description || {};
     box.appendChild(el('h3', null, TR.scenario.name));
-    const desc = d[S.lang] || d.en;
+    const desc = own(d, S.lang) || own(d, 'en');
     if (desc) box.appendChild(el('p', null, desc));
     box.appendChild(el('h3', null, T('help_title')));
     box.appendChild(el('p', null, T('help_keys')));
@@ -168,7 +152,3 @@ const Panels = (() => {
   }
   return { init, showTab, update, layoutList };
 })();
-)JS";
-}
-
-}  // namespace mailsim::viz::assets

@@ -1,15 +1,9 @@
 // Viewer script, part 1: data, state, i18n, filters, navigation, keyboard and playback.
 // Every string from the trace reaches the page through textContent or setAttribute only.
-#include "visualize/assets.hpp"
-
-namespace mailsim::viz::assets {
-
-std::string_view js_core() {
-  return R"JS(
 const NS = 'http://www.w3.org/2000/svg';
 let D = null, TR = null, EV = [], V = null;
 let segOf = new Int32Array(0);
-const spans = {};  // message id -> [first, last] time of its events
+let spans = new Map();  // message id -> [first, last] time of its events
 const S = { lang: 'en', vis: new Int32Array(0), pos: 0, playing: false, timer: 0, speed: 1, tab: 'details',
   fProto: '', fHost: '', fMsg: '', fFail: false };
 const SPEEDS = [0.25, 0.5, 1, 2, 4, 8, 16];
@@ -17,10 +11,9 @@ const MS = {};
 
 function $(id) { return document.getElementById(id); }
 function T(key, vars) {
-  let s = (V.ui[S.lang] || {})[key];
-  if (s === undefined) s = V.ui.en[key] !== undefined ? V.ui.en[key] : key;
-  if (vars) s = s.replace(/\{(\w+)\}/g, (m, k) => (Object.prototype.hasOwnProperty.call(vars, k) ? String(vars[k]) : m));
-  return s;
+  let s = own(own(V.ui, S.lang), key);
+  if (s === undefined) s = own(V.ui.en, key);
+  return fillVars(s === undefined ? key : s, vars);
 }
 function el(tag, attrs, text) {
   const e = document.createElement(tag);
@@ -35,42 +28,16 @@ function sv(tag, attrs, text) {
   return e;
 }
 function clear(n) { while (n.firstChild) n.removeChild(n.firstChild); }
-function trunc(s, n) { s = String(s); return s.length > n ? s.slice(0, Math.max(1, n - 1)) + '…' : s; }
-function pad(n, w) { return String(n).padStart(w, '0'); }
-// Same shape as the CLI's times: 1.044200s, 1m00.001500s, 1h02m03.000450s.
-function fmtTime(us) {
-  const h = Math.floor(us / 3600e6), m = Math.floor((us % 3600e6) / 60e6), s = Math.floor((us % 60e6) / 1e6);
-  const frac = pad(us % 1e6, 6);
-  if (h > 0) return h + 'h' + pad(m, 2) + 'm' + pad(s, 2) + '.' + frac + 's';
-  if (m > 0) return m + 'm' + pad(s, 2) + '.' + frac + 's';
-  return s + '.' + frac + 's';
-}
-// "90", "1.5", "90s", "1m30s", "1h2m" -> microseconds, or null.
-function parseTime(text) {
-  const m = /^\s*(?:(\d+)\s*h)?\s*(?:(\d+)\s*m(?!s))?\s*(?:(\d+(?:[.,]\d*)?)\s*s?)?\s*$/.exec(text || '');
-  if (!m || (m[1] === undefined && m[2] === undefined && m[3] === undefined)) return null;
-  return Math.round(((+m[1] || 0) * 3600 + (+m[2] || 0) * 60 + (m[3] ? parseFloat(m[3].replace(',', '.')) : 0)) * 1e6);
-}
 function stepColour(step) { return V.colours[step - 1] || '#616161'; }
 function evColour(i) { return EV[i].alert ? V.fail : stepColour(EV[i].step); }
-function stepName(step) { return (V.steps[S.lang] || V.steps.en)[step - 1] || '?'; }
+function stepName(step) { return (own(V.steps, S.lang) || V.steps.en)[step - 1] || '?'; }
 function party(p) { return p ? p.agent + '@' + p.host : ''; }
 function msgsOf(i) { return V.msets[V.mset[i]]; }
 function cur() { return S.vis.length ? S.vis[S.pos] : -1; }
 
 // ---- filters ----
-function protoGroup(p) { return p === 'ESMTP' ? 'SMTP' : p; }
 function passes(i) {
-  const e = EV[i];
-  if (S.fProto && protoGroup(e.protocol) !== S.fProto) return false;
-  if (S.fHost && e.actor.host !== S.fHost && !(e.peer && e.peer.host === S.fHost)) return false;
-  if (S.fMsg && msgsOf(i).indexOf(S.fMsg) < 0) {
-    // A fault before the message was done (a server already down) explains its fate: keep it.
-    const span = spans[S.fMsg];
-    if (e.kind !== 'fault' || !span || e.time_us > span[1]) return false;
-  }
-  if (S.fFail && !e.alert) return false;
-  return true;
+  return passesFilter(EV[i], msgsOf(i), { proto: S.fProto, host: S.fHost, msg: S.fMsg, fail: S.fFail }, spans.get(S.fMsg));
 }
 function applyFilters(keepIdx) {
   const out = new Int32Array(EV.length);
@@ -188,7 +155,7 @@ function countFailures() {
   return n;
 }
 function applyLang(lang) {
-  S.lang = V.ui[lang] ? lang : 'en';
+  S.lang = own(V.ui, lang) ? lang : 'en';
   document.documentElement.lang = S.lang;
   for (const n of document.querySelectorAll('[data-i18n]')) n.textContent = T(n.dataset.i18n);
   for (const n of document.querySelectorAll('[data-i18n-title]')) { n.title = T(n.dataset.i18nTitle); n.setAttribute('aria-label', n.title); }
@@ -257,24 +224,14 @@ function bind() {
   };
   for (const id of ['f-protocol', 'f-host', 'f-message', 'f-failures']) $(id).addEventListener('change', refilter);
 }
-function hashParams() {
-  const out = {};
-  for (const part of location.hash.replace(/^#/, '').split('&')) {
-    const [k, v] = part.split('=');
-    if (k) out[decodeURIComponent(k)] = decodeURIComponent(v || '');
-  }
-  return out;
-}
-
 MS.init = function () {
   const t0 = performance.now();
   D = JSON.parse($('mailsim-data').textContent);
   TR = D.trace; EV = TR.events; V = D.view;
   segOf = new Int32Array(EV.length);
   V.segments.forEach((s, k) => { for (let i = s[0]; i <= s[1]; i++) segOf[i] = k; });
-  for (let i = 0; i < EV.length; i++)
-    for (const m of msgsOf(i)) { const sp = spans[m] || (spans[m] = [EV[i].time_us, 0]); sp[1] = EV[i].time_us; }
-  const hp = hashParams();
+  spans = messageSpans(EV, msgsOf);
+  const hp = hashParams(location.hash);
   if (V.restricted) S.fMsg = V.restricted;
   bind();
   Seq.init(); Topo.init(); Panels.init(); Insp.init();
@@ -295,7 +252,3 @@ MS.init = function () {
   };
   document.documentElement.dataset.ready = '1';
 };
-)JS";
-}
-
-}  // namespace mailsim::viz::assets

@@ -1,11 +1,5 @@
 // Viewer script, part 2: the sequence diagram. Only the rows in view (plus a margin) exist in
 // the DOM, so a 50,000-event trace costs the same to draw as a short one.
-#include "visualize/assets.hpp"
-
-namespace mailsim::viz::assets {
-
-std::string_view js_sequence() {
-  return R"JS(
 const Seq = (() => {
   const ROW = 26, LEFT = 110, HEAD = 50, MIN_COL = 160;
   let scroll, body, svg, rows, head, cols = [], colX = {}, colW = 200, width = 600;
@@ -139,7 +133,3 @@ const Seq = (() => {
   function update() { reveal(); draw(); }
   return { init, layout, legend, update, draw };
 })();
-)JS";
-}
-
-}  // namespace mailsim::viz::assets
