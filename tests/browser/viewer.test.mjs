@@ -1,7 +1,7 @@
 // Drives Debian's chromium through mailsim's HTML viewer (issue 5).
 //
 // usage: node viewer.test.mjs --six SIX.html --xss XSS.html --big BIG.html
-//                             [--failures FAILURES.html] [--shots DIR]
+//                             [--failures FAILURES.html] [--proto PROTO.html] [--shots DIR]
 //
 // Fails on any console error, page error, dialog (alert) or network request other than the
 // page itself. Prints "big-trace-open-ms: N" and a closing "N passed, N failed" line.
@@ -178,6 +178,50 @@ await check('a <script> subject is shown as text and never runs', async () => {
   await x.click('#lang-es');
   await x.waitForTimeout(300);  // let any injected handler fire before the dialog check
 });
+
+// ---- names that are Object.prototype members ----
+if (args.proto) {
+  await check('hosts and messages named __proto__, constructor, toString render and play to the end', async () => {
+    const before = problems.length;
+    const { page: p } = await open(args.proto);
+    const data = await p.evaluate(() => JSON.parse(document.getElementById('mailsim-data').textContent));
+    const ids = data.trace.messages.map((m) => m.id);
+    assert(['__proto__', 'constructor', 'toString'].every((id) => ids.includes(id)), `ids ${ids}`);
+    assert(data.trace.topology.hosts.some((h) => h.name === '__proto__'), 'no host __proto__');
+    const n = data.trace.events.length;
+    const seen = new Set();
+    for (let k = 0; k < n; k++) {
+      const s = await state(p);
+      assert(s.pos === k, `at event ${k} the viewer is at ${s.pos}`);
+      seen.add(s.seq);
+      if (k % 10 === 0) for (const tab of ['message', 'mailboxes', 'details']) await p.click(`#tabs button[data-tab="${tab}"]`);
+      await p.keyboard.press('ArrowRight');
+    }
+    assert(seen.size === n, `visited ${seen.size} of ${n} events`);
+    // Every message and every host in the filters; each message filter shows its own events.
+    const options = await p.evaluate(() => [...document.querySelectorAll('#f-message option')].map((o) => o.value));
+    assert(['__proto__', 'constructor', 'toString'].every((id) => options.includes(id)), `filter offers ${options}`);
+    for (const id of ['__proto__', 'constructor', 'toString']) {
+      await p.selectOption('#f-message', id);
+      await p.keyboard.press('End');
+      const vis = (await state(p)).visible;
+      assert(vis > 0 && vis < n, `filter ${id}: ${vis} of ${n} events`);
+      await p.click('#tabs button[data-tab="message"]');
+      const head = await p.textContent('#panel-message h3');
+      assert(head.startsWith(id + ' — '), `inspector shows "${head}" for ${id}`);
+    }
+    await p.selectOption('#f-message', '');
+    await p.selectOption('#f-host', '__proto__');
+    assert((await state(p)).visible > 0, 'host filter __proto__ shows nothing');
+    await p.click('#tabs button[data-tab="mailboxes"]');
+    const boxes = await p.textContent('#panel-mailboxes');
+    assert(/__proto__/.test(boxes) && /constructor/.test(boxes), `mailboxes: ${boxes.slice(0, 300)}`);
+    const polluted = await p.evaluate(() => Object.prototype[1] !== undefined || Object.keys(Object.prototype).length > 0);
+    assert(!polluted, 'Object.prototype was modified');
+    assert(problems.length === before, problems.slice(before).join('\n'));
+    await shot(p, 'proto-names.png');
+  });
+}
 
 // ---- 50,000 events ----
 await check(`a 50,000-event lesson is interactive within ${BIG_LIMIT_MS} ms and stays windowed`, async () => {
