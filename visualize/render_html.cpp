@@ -9,6 +9,7 @@
 #include "visualize/explain.hpp"
 #include "visualize/i18n.hpp"
 #include "visualize/inspect.hpp"
+#include "visualize/layout.hpp"
 #include "visualize/render.hpp"
 #include "visualize/story.hpp"
 #include "visualize/topology.hpp"
@@ -50,9 +51,7 @@ nlohmann::json view_model(const Model& m, const Options& opt) {
   for (const Segment& s : m.segments)
     segs.push_back({s.first, s.last, s.step, s.msg, segment_sentence(m, s, Lang::En), segment_sentence(m, s, Lang::Es)});
   v["segments"] = std::move(segs);
-  json lay = json::object();
-  for (const auto& [host, xy] : layout(m, build_network(m))) lay[host] = {xy.first, xy.second};
-  v["layout"] = std::move(lay);
+  v["layout"] = layout_json(layout_network(m, build_network(m)));
   const nlohmann::json inspected = inspect_contents(m);
   v["mime"] = inspected["mime"];
   v["contents"] = inspected["contents"];

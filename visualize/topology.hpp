@@ -1,6 +1,6 @@
 #pragma once
 // The network as a Boost graph: hosts are vertices, links are edges. Used for the Graphviz
-// export, for the viewer's layout, and for the route a line takes between two hosts.
+// export, for the viewer's layout (layout.hpp), and for the route a line takes between two hosts.
 #include <map>
 #include <string>
 #include <utility>
@@ -22,10 +22,6 @@ Network build_network(const Model&);
 // Hosts on the shortest route from a to b (both included); just {a} when a == b, empty when
 // there is no route.
 std::vector<std::string> route(const Model&, const Network&, const std::string& a, const std::string& b);
-
-// Positions in [0,1]x[0,1] for drawing: one row per role (PCs on top, mail servers, routers,
-// DNS), columns by distance from the first host, leaves under their neighbour.
-std::map<std::string, std::pair<double, double>> layout(const Model&, const Network&);
 
 // "MUA", "MSA · MTA · MDA/POP3"… from a host's services.
 std::string roles_text(const Host&);

@@ -1,3 +1,4 @@
+#include <cmath>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -134,6 +135,11 @@ void validate(const json& trace) {
     const json& svc = array(hs[i], where, "services");
     for (std::size_t k = 0; k < svc.size(); ++k)
       if (!svc[k].is_string()) fail(where + ".services[" + std::to_string(k) + "]", "expected string");
+    if (const auto pos = hs[i].find("pos"); pos != hs[i].end()) {  // optional drawing hint (layout.hpp)
+      const bool ok = pos->is_array() && pos->size() == 2 && (*pos)[0].is_number() && (*pos)[1].is_number() &&
+                      std::fabs((*pos)[0].get<double>()) <= 10000 && std::fabs((*pos)[1].get<double>()) <= 10000;
+      if (!ok) fail(where + ".pos", "expected [x, y]: two numbers between -10000 and 10000 (slots, rows)");
+    }
   }
   const json& ls = array(topo, "topology", "links");
   for (std::size_t i = 0; i < ls.size(); ++i) {

@@ -1,7 +1,8 @@
 // Drives Debian's chromium through mailsim's HTML viewer (issue 5).
 //
 // usage: node viewer.test.mjs --six SIX.html --xss XSS.html --big BIG.html
-//                             [--failures FAILURES.html] [--proto PROTO.html] [--shots DIR]
+//                             [--failures FAILURES.html] [--proto PROTO.html]
+//                             [--backup BACKUP-MX.html] [--three THREE-DOMAINS.html] [--shots DIR]
 //
 // Fails on any console error, page error, dialog (alert) or network request other than the
 // page itself. Prints "big-trace-open-ms: N" and a closing "N passed, N failed" line.
@@ -10,6 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
+import { boxesOverlap, segmentHitsBox } from '../../visualize/assets/lib/geometry.js';
 
 const args = {};
 for (let k = 2; k < process.argv.length; k += 2) args[process.argv[k].replace(/^--/, '')] = process.argv[k + 1];
@@ -69,6 +71,47 @@ async function highlighted(page) {
   });
 }
 async function shot(page, name) { await page.screenshot({ path: path.join(shots, name) }); }
+
+// The network as drawn on screen: no two host boxes overlap, no link segment passes through a
+// box other than its two ends, every host's label is on the drawing and all text stays in its box.
+async function checkNetwork(page, what) {
+  const g = await page.evaluate(() => {
+    const rect = (n) => { const r = n.getBoundingClientRect(); return { x: r.left, y: r.top, w: r.width, h: r.height }; };
+    const hosts = [...document.querySelectorAll('#topo g.host')].map((h) => ({
+      name: h.dataset.host, box: rect(h.querySelector('rect.host-box')),
+      texts: [...h.querySelectorAll('text')].map((t) => ({ cls: t.getAttribute('class'), text: t.textContent, r: rect(t) })),
+    }));
+    const links = [...document.querySelectorAll('#topo polyline.link')].map((l) => {
+      const m = l.getScreenCTM();
+      return { a: l.dataset.a, b: l.dataset.b, pts: [...l.points].map((p) => [m.a * p.x + m.c * p.y + m.e, m.b * p.x + m.d * p.y + m.f]) };
+    });
+    const topo = JSON.parse(document.getElementById('mailsim-data').textContent).trace.topology;
+    return { hosts, links, topo };
+  });
+  assert(g.hosts.length === g.topo.hosts.length, `${what}: ${g.hosts.length} boxes for ${g.topo.hosts.length} hosts`);
+  assert(g.links.length === g.topo.links.length, `${what}: ${g.links.length} links drawn of ${g.topo.links.length}`);
+  const bad = [];
+  for (let i = 0; i < g.hosts.length; i++)
+    for (let j = i + 1; j < g.hosts.length; j++)
+      if (boxesOverlap(g.hosts[i].box, g.hosts[j].box)) bad.push(`boxes ${g.hosts[i].name} and ${g.hosts[j].name} overlap`);
+  let segments = 0;
+  for (const l of g.links)
+    for (let k = 0; k + 1 < l.pts.length; k++, segments++)
+      for (const h of g.hosts)
+        if (h.name !== l.a && h.name !== l.b && segmentHitsBox(l.pts[k], l.pts[k + 1], h.box, 0.5))
+          bad.push(`link ${l.a}--${l.b} passes behind ${h.name}`);
+  for (const h of g.hosts) {
+    const host = g.topo.hosts.find((x) => x.name === h.name);
+    const label = h.texts.filter((t) => t.cls === 'host-label').map((t) => t.text).join(' ');
+    if (host.label && !(label.length > 0 && host.label.startsWith(label.replace(/…$/, '')))) bad.push(`${h.name}: label "${label}" for "${host.label}"`);
+    if (!h.texts.some((t) => t.cls === 'name' && t.text.length > 0)) bad.push(`${h.name}: no name on the box`);
+    for (const t of h.texts)
+      if (t.text && (t.r.x < h.box.x - 0.5 || t.r.y < h.box.y - 0.5 || t.r.x + t.r.w > h.box.x + h.box.w + 0.5 || t.r.y + t.r.h > h.box.y + h.box.h + 0.5))
+        bad.push(`${h.name}: text "${t.text}" sticks out of its box`);
+  }
+  assert(bad.length === 0, `${what}:\n  ` + bad.join('\n  '));
+  console.log(`network-geometry ${what}: ${g.hosts.length} boxes, ${segments} link segments, no overlap, nothing behind a box`);
+}
 
 // ---- the six-steps lesson ----
 const { page: six } = await open(args.six);
@@ -151,6 +194,21 @@ await check('the language switch turns every label and the narration to Spanish'
   await shot(six, 'six-steps-inspector-en.png');
 });
 
+await check('six-steps: the network has no overlapping boxes, no link behind a box, labels on the boxes', async () => {
+  await checkNetwork(six, 'six-steps');
+});
+
+for (const [key, name] of [['backup', 'backup-mx'], ['three', 'three-domains']]) {
+  if (!args[key]) continue;
+  await check(`${name}: the network has no overlapping boxes, no link behind a box, labels on the boxes`, async () => {
+    const { page: p } = await open(args[key]);
+    await checkNetwork(p, name);
+    await p.keyboard.press('ArrowDown');
+    await p.keyboard.press('ArrowDown');
+    await shot(p, `${name}-network.png`);
+  });
+}
+
 // ---- a lesson with failures (optional) ----
 if (args.failures) {
   const { page: fp } = await open(args.failures);
@@ -216,6 +274,7 @@ if (args.proto) {
     await p.click('#tabs button[data-tab="mailboxes"]');
     const boxes = await p.textContent('#panel-mailboxes');
     assert(/__proto__/.test(boxes) && /constructor/.test(boxes), `mailboxes: ${boxes.slice(0, 300)}`);
+    await checkNetwork(p, 'proto-names');
     const polluted = await p.evaluate(() => Object.prototype[1] !== undefined || Object.keys(Object.prototype).length > 0);
     assert(!polluted, 'Object.prototype was modified');
     assert(problems.length === before, problems.slice(before).join('\n'));

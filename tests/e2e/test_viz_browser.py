@@ -53,6 +53,12 @@ def main():
         # Hosts and messages named __proto__, constructor, toString… (issue 11 item 6).
         proto_trace = os.path.join(tmp, "proto-names.trace.json")
         run([MAILSIM, "run", os.path.join(FIX, "proto-names.scenario.json"), "--trace", proto_trace, "-q"])
+        # The network drawing is checked on the two lessons issue 13 names.
+        for key, scen in (("backup", "backup-mx"), ("three", "three-domains")):
+            trace = os.path.join(tmp, scen + ".trace.json")
+            run([MAILSIM, "run", os.path.join(SRC, "scenarios", scen + ".json"), "--trace", trace, "-q"])
+            lessons[key] = os.path.join(tmp, scen + ".html")
+            run([MAILSIM, "visualize", trace, "-o", lessons[key]])
         big_trace = os.path.join(tmp, "big.trace.json")
         run([sys.executable, os.path.join(FIX, "make_big_trace.py"), big_trace])
         for name, trace in (("six", six_trace), ("failures", fail_trace),

@@ -1,15 +1,15 @@
-// Viewer script, part 3: the network. Hosts sit where the C++ layout put them (rows by role);
-// the current line travels along the shortest route between its two hosts.
+// Viewer script, part 3: the network. Hosts and links are drawn where the C++ layout put them
+// (V.layout, visualize/layout.cpp: boxes never overlap, links never pass behind a box); each
+// box shows the host's name, address, agents and the scenario's label. The current line
+// travels along the links of the shortest route between its two hosts.
 const Topo = (() => {
-  const H = 330, BW = 206, BH = 64;
-  let W = 760;
-  let svg, layer, tokenG, adj = new Map(), faults = [], anim = 0;
-  const hostEls = new Map(), linkEls = new Map(), routes = new Map();
+  const PAD = 10, ICON = 34, MARGIN = 18;
+  let svg, layer, tokenG, adj = new Map(), faults = [], anim = 0, boxW = 236, boxH = 104;
+  const hostEls = new Map(), hostAt = new Map(), linkEls = new Map(), routes = new Map();
   const reduced = window.matchMedia && window.matchMedia('(prefers-reduced-motion: reduce)').matches;
 
-  function pos(h) { const p = own(V.layout, h) || [0.5, 0.5]; return [p[0] * W, 12 + p[1] * (H - 24)]; }
   function icon(g, role) {
-    const x = -BW / 2 + 8, y = -12;
+    const x = -boxW / 2 + PAD, y = -boxH / 2 + 12;
     const st = { fill: 'none', stroke: '#455a64', 'stroke-width': 2 };
     if (role === 'pc') {
       g.appendChild(sv('rect', Object.assign({ x: x, y: y, width: 24, height: 16, rx: 2 }, st)));
@@ -20,44 +20,80 @@ const Topo = (() => {
       g.appendChild(sv('circle', Object.assign({ cx: x + 12, cy: y + 10, r: 12 }, st)));
       g.appendChild(sv('path', Object.assign({ d: 'M' + (x + 4) + ',' + (y + 10) + ' h16 M' + (x + 12) + ',' + (y + 2) + ' v16' }, st)));
     } else {
-      g.appendChild(sv('ellipse', Object.assign({ cx: x + 12, cy: y, rx: 12, ry: 4 }, st)));
-      g.appendChild(sv('path', Object.assign({ d: 'M' + x + ',' + y + ' v18 a12,4 0 0 0 24,0 v-18' }, st)));
+      g.appendChild(sv('ellipse', Object.assign({ cx: x + 12, cy: y + 2, rx: 12, ry: 4 }, st)));
+      g.appendChild(sv('path', Object.assign({ d: 'M' + x + ',' + (y + 2) + ' v18 a12,4 0 0 0 24,0 v-18' }, st)));
     }
+  }
+  // Text that fits `width` units. Measured on a canvas with the text's own font (one style
+  // lookup per class), so that laying out the boxes forces no page layout per try.
+  const fonts = new Map();
+  let ctx2d = null;
+  function fitter(node, width) {
+    const cls = node.getAttribute('class') || '';
+    if (!fonts.has(cls)) {
+      const cs = getComputedStyle(node);
+      fonts.set(cls, { font: cs.fontStyle + ' ' + cs.fontWeight + ' ' + cs.fontSize + ' ' + cs.fontFamily, size: parseFloat(cs.fontSize) || 13 });
+    }
+    const f = fonts.get(cls);
+    if (!ctx2d) ctx2d = document.createElement('canvas').getContext('2d');
+    return (s) => {
+      let w = 0;
+      if (ctx2d) { ctx2d.font = f.font; w = ctx2d.measureText(s).width; }
+      return (w > 0 ? w : s.length * f.size * 0.62) <= width - 4;  // 4 units to spare for rendering differences
+    };
+  }
+  function line(g, cls, x, y, text, width) {
+    const t = sv('text', { class: cls, x: x, y: y });
+    g.appendChild(t);
+    const fits = fitter(t, width);
+    t.textContent = fits(String(text)) ? String(text) : cutToFit(String(text), fits);
+    return t;
+  }
+  function hostBox(h, c) {
+    const g = sv('g', { class: 'host', 'data-host': h.name, transform: 'translate(' + c[0] + ',' + c[1] + ')' });
+    g.appendChild(sv('rect', { class: 'host-box', x: -boxW / 2, y: -boxH / 2, width: boxW, height: boxH, rx: 8 }));
+    layer.appendChild(g);
+    icon(g, h.role);
+    const left = -boxW / 2 + PAD, top = -boxH / 2, inner = boxW - 2 * PAD;
+    line(g, 'name', left + ICON, top + 21, h.name, inner - ICON);
+    line(g, 'addr', left + ICON, top + 39, h.address, inner - ICON);
+    line(g, 'roles', left, top + 57, '', inner);
+    // The scenario's label, on two lines at most; the whole of it in the tooltip.
+    const probe = sv('text', { class: 'host-label' });
+    g.appendChild(probe);
+    const lines = h.label ? wrapText(h.label, 2, fitter(probe, inner)) : [];
+    g.removeChild(probe);
+    lines.forEach((l, k) => g.appendChild(sv('text', { class: 'host-label', x: left, y: top + 75 + k * 16 }, l)));
+    g.appendChild(sv('title', null, h.name + ' (' + h.address + ')' + (h.label ? ' — ' + h.label : '')));
+    return g;
   }
   function init() {
     svg = $('topo');
-    // Width grows with the number of columns the layout used, so two columns sit close.
-    const cols = new Set(Object.values(V.layout).map((p) => Math.round(p[0] * 20)));
-    W = Math.max(2, cols.size) * 240;
+    const L = V.layout;
+    boxW = L.box[0]; boxH = L.box[1];
+    svg.setAttribute('viewBox', -MARGIN + ' ' + -MARGIN + ' ' + (L.size[0] + 2 * MARGIN) + ' ' + (L.size[1] + 2 * MARGIN));
     layer = sv('g');
     svg.appendChild(layer);
-    for (const l of TR.topology.links) {
-      const [x1, y1] = pos(l.a), [x2, y2] = pos(l.b);
-      const line = sv('line', { class: 'link', x1: x1, y1: y1, x2: x2, y2: y2 });
-      layer.appendChild(line);
-      linkEls.set(linkKey(l.a, l.b), line);
-      const ms = (l.latency_us || 0) / 1000;
-      layer.appendChild(sv('text', { class: 'link-label', x: (x1 + x2) / 2 + 4, y: (y1 + y2) / 2 - 4 }, ms + ' ms'));
-    }
-    for (const h of TR.topology.hosts) {
-      const [x, y] = pos(h.name);
-      const g = sv('g', { class: 'host', transform: 'translate(' + x + ',' + y + ')' });
-      g.appendChild(sv('rect', { class: 'host-box', x: -BW / 2, y: -BH / 2, width: BW, height: BH, rx: 8 }));
-      icon(g, h.role);
-      g.appendChild(sv('text', { class: 'name', x: -BW / 2 + 40, y: -10, 'font-weight': 700 }, trunc(h.name, 18)));
-      g.appendChild(sv('text', { class: 'addr', x: -BW / 2 + 40, y: 8 }, h.address));
-      g.appendChild(sv('text', { class: 'roles', x: -BW / 2 + 40, y: 24 }, ''));
-      g.appendChild(sv('title', null, h.name + ' (' + h.address + ') ' + (h.label || '')));
-      layer.appendChild(g);
-      hostEls.set(h.name, g);
-    }
-    // Fit the picture to the hosts, so that few hosts are drawn large.
-    const xs = TR.topology.hosts.map((h) => pos(h.name)[0]), ys = TR.topology.hosts.map((h) => pos(h.name)[1]);
-    if (xs.length) {
-      const x0 = Math.min(...xs) - BW / 2 - 12, x1 = Math.max(...xs) + BW / 2 + 12;
-      const y0 = Math.min(...ys) - BH / 2 - 24, y1 = Math.max(...ys) + BH / 2 + 8;
-      svg.setAttribute('viewBox', x0 + ' ' + y0 + ' ' + (x1 - x0) + ' ' + (y1 - y0));
-    }
+    const linkLayer = sv('g', { class: 'links' });
+    layer.appendChild(linkLayer);
+    TR.topology.hosts.forEach((h, k) => hostAt.set(h.name, L.hosts[k]));
+    TR.topology.links.forEach((l, k) => {
+      const pts = L.links[k];
+      if (!pts || pts.length < 2) return;
+      const el = sv('polyline', { class: 'link', points: pts.map((p) => p[0] + ',' + p[1]).join(' '),
+        'data-a': l.a, 'data-b': l.b });
+      linkLayer.appendChild(el);
+      if (!linkEls.has(linkKey(l.a, l.b))) linkEls.set(linkKey(l.a, l.b), { el: el, a: l.a, pts: pts });
+      // The latency in the middle of the longest stretch (always in a gap between rows).
+      let best = 0, len = -1;
+      for (let s = 0; s + 1 < pts.length; s++) {
+        const d = Math.hypot(pts[s + 1][0] - pts[s][0], pts[s + 1][1] - pts[s][1]);
+        if (d > len) { len = d; best = s; }
+      }
+      const mx = (pts[best][0] + pts[best + 1][0]) / 2, my = (pts[best][1] + pts[best + 1][1]) / 2;
+      linkLayer.appendChild(sv('text', { class: 'link-label', x: mx + 5, y: my + 4 }, ((l.latency_us || 0) / 1000) + ' ms'));
+    });
+    TR.topology.hosts.forEach((h, k) => hostEls.set(h.name, hostBox(h, L.hosts[k])));
     adj = adjacency(TR.topology.links);
     tokenG = sv('g', { visibility: 'hidden' });
     svg.appendChild(tokenG);
@@ -66,13 +102,28 @@ const Topo = (() => {
   function relabel() {
     for (const h of TR.topology.hosts) {
       const roles = h.services.map((s) => T('svc_' + s)).filter((s) => s.indexOf('svc_') !== 0);
-      hostEls.get(h.name).querySelector('.roles').textContent = trunc(roles.length ? roles.join(' · ') : T('role_' + h.role), 22);
+      const node = hostEls.get(h.name).querySelector('.roles');
+      const text = roles.length ? roles.join(' · ') : T('role_' + h.role);
+      const fits = fitter(node, boxW - 2 * PAD);
+      node.textContent = fits(text) ? text : cutToFit(text, fits);
     }
   }
   function routeOf(a, b) {
     const k = a + '\n' + b;
     if (!routes.has(k)) routes.set(k, route(adj, a, b));
     return routes.get(k);
+  }
+  // The points a token follows along a route: through each host's centre and along each link.
+  function pathPoints(hosts) {
+    const pts = [];
+    for (let k = 0; k < hosts.length; k++) {
+      const c = hostAt.get(hosts[k]);
+      if (c) pts.push(c);
+      if (k + 1 === hosts.length) break;
+      const l = linkEls.get(linkKey(hosts[k], hosts[k + 1]));
+      if (l) for (const p of (l.a === hosts[k] ? l.pts : l.pts.slice().reverse())) pts.push(p);
+    }
+    return pts.length ? pts : [[0, 0]];
   }
   // Links and hosts brought down by faults up to the current event.
   function faultState(i) {
@@ -97,24 +148,22 @@ const Topo = (() => {
     tokenG.appendChild(sv('text', { class: 'token-label', x: 16, y: -10, fill: colour }, trunc((e.alert ? '⚠ ' : '') + e.line, 42)));
   }
   function place(points, t) {
-    t = Math.max(0, Math.min(1, t));  // rAF time can precede the start time
-    const n = points.length - 1, f = Math.min(n, t * n), k = Math.min(n - 1, Math.floor(f)), r = f - k;
-    const x = points[k][0] + (points[k + 1][0] - points[k][0]) * r, y = points[k][1] + (points[k + 1][1] - points[k][1]) * r;
-    tokenG.setAttribute('transform', 'translate(' + x + ',' + y + ')');
+    const p = pointAlong(points, t);
+    tokenG.setAttribute('transform', 'translate(' + p[0] + ',' + p[1] + ')');
   }
   function update(opts) {
     cancelAnimationFrame(anim);
     const i = cur();
     for (const g of hostEls.values()) g.setAttribute('class', 'host');
-    for (const l of linkEls.values()) l.setAttribute('class', 'link');
+    for (const l of linkEls.values()) l.el.setAttribute('class', 'link');
     tokenG.setAttribute('visibility', 'hidden');
     const cap = $('topo-caption');
     if (i < 0) { cap.textContent = ''; return; }
     const e = EV[i], down = faultState(i);
     for (const [k, how] of down) {
       if (!how) continue;
-      const node = (k[0] === 'L' ? linkEls : hostEls).get(k.slice(1));
-      if (node) node.classList.add(how);
+      const item = k[0] === 'L' ? linkEls.get(k.slice(1)) : hostEls.get(k.slice(1));
+      if (item) (item.el || item).classList.add(how);
     }
     cap.textContent = (e.alert ? '⚠ ' : '') + party(e.actor) + (e.peer ? ' → ' + party(e.peer) : '') + ': ' + trunc(e.line, 120);
     cap.style.color = e.alert ? V.fail : '';
@@ -123,14 +172,17 @@ const Topo = (() => {
     if (!e.peer || e.peer.host === e.actor.host) return;
     if (hostEls.has(e.peer.host)) hostEls.get(e.peer.host).classList.add('to');
     const path = routeOf(e.actor.host, e.peer.host);
-    for (let k = 0; k + 1 < path.length; k++) { const l = linkEls.get(linkKey(path[k], path[k + 1])); if (l) l.classList.add('used'); }
-    const points = path.map(pos);
+    for (let k = 0; k + 1 < path.length; k++) {
+      const l = linkEls.get(linkKey(path[k], path[k + 1]));
+      if (l) l.el.classList.add('used');
+    }
+    const points = pathPoints(path);
     token(e, evColour(i));
     tokenG.setAttribute('visibility', 'visible');
     if (!opts.animate || reduced) { place(points, 1); return; }
     const dur = Math.min(900, 800 / S.speed), t0 = performance.now();
     const stepFn = (now) => {
-      const t = Math.min(1, (now - t0) / dur);
+      const t = Math.min(1, Math.max(0, (now - t0) / dur));  // rAF time can precede the start time
       place(points, t);
       if (t < 1) anim = requestAnimationFrame(stepFn);
     };
