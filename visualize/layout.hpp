@@ -18,6 +18,7 @@ struct Point {
 // a box plus the gap to its neighbour, a row pitch a box plus the gap to the next row.
 inline constexpr double kBoxW = 236, kBoxH = 104;
 inline constexpr double kSlot = 276, kRowPitch = 176;
+inline constexpr double kMaxHint = 100;  // |x| (slots) and |y| (rows) of a "pos" hint
 
 struct NetworkLayout {
   double box_w = kBoxW, box_h = kBoxH;

@@ -137,8 +137,8 @@ void validate(const json& trace) {
       if (!svc[k].is_string()) fail(where + ".services[" + std::to_string(k) + "]", "expected string");
     if (const auto pos = hs[i].find("pos"); pos != hs[i].end()) {  // optional drawing hint (layout.hpp)
       const bool ok = pos->is_array() && pos->size() == 2 && (*pos)[0].is_number() && (*pos)[1].is_number() &&
-                      std::fabs((*pos)[0].get<double>()) <= 10000 && std::fabs((*pos)[1].get<double>()) <= 10000;
-      if (!ok) fail(where + ".pos", "expected [x, y]: two numbers between -10000 and 10000 (slots, rows)");
+                      std::fabs((*pos)[0].get<double>()) <= 100 && std::fabs((*pos)[1].get<double>()) <= 100;
+      if (!ok) fail(where + ".pos", "expected [x, y]: two numbers between -100 and 100 (slots, rows)");
     }
   }
   const json& ls = array(topo, "topology", "links");
