@@ -48,8 +48,21 @@ int main(int argc, char** argv) {
   serve_cmd->add_flag("-q,--quiet", serve.quiet, "Do not print the summary when stopped");
 
   std::string validate_file;
-  auto* validate_cmd = app.add_subcommand("validate", "Check a scenario file and report the first problem");
+  auto* validate_cmd = app.add_subcommand("validate", "Check a scenario file and report every problem");
   validate_cmd->add_option("FILE", validate_file, "Scenario file (JSON)")->required();
+
+  // Files a scenario may attach: inside its folder and at most this large.
+  std::string max_file_size;
+  for (auto* cmd : {run_cmd, serve_cmd, validate_cmd})
+    cmd->add_option("--max-file-size", max_file_size,
+                    "Largest body_file or attachment a scenario may read, e.g. 25MB (default 25MiB)");
+
+  NewArgs new_args;
+  auto* new_cmd = app.add_subcommand("new", "Write a new scenario from a template (see --list)");
+  new_cmd->add_option("TEMPLATE", new_args.template_name, "Template name, e.g. two-domains");
+  new_cmd->add_option("FILE", new_args.file, "Scenario file to write");
+  new_cmd->add_flag("--list", new_args.list, "List the templates with their descriptions");
+  new_cmd->add_flag("--force", new_args.force, "Overwrite FILE if it exists");
 
   std::string viz_trace, viz_out = "-", viz_format = "html", viz_lang = "en", viz_message;
   auto* viz_cmd = app.add_subcommand("visualize", "Turn a trace into a lesson (HTML viewer) or a static picture");
@@ -71,6 +84,14 @@ int main(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     std::cerr << "mailsim: " << e.what() << "\nRun 'mailsim --help' for usage.\n";
     return kExitInvalidInput;
+  }
+  if (!max_file_size.empty()) {
+    const auto size = parse_size(nlohmann::json(max_file_size));
+    if (!size || *size == 0) {
+      std::cerr << "mailsim: --max-file-size " << max_file_size << ": expected a size such as 25MB or 1048576\n";
+      return kExitInvalidInput;
+    }
+    run.load.max_attached_file = serve.load.max_attached_file = *size;
   }
   try {
     if (*run_cmd) {
@@ -106,7 +127,12 @@ int main(int argc, char** argv) {
         return kExitInvalidInput;
       }
     }
-    if (*validate_cmd) return validate_command(validate_file);
+    if (*validate_cmd) {
+      LoadOptions load;
+      load.max_attached_file = run.load.max_attached_file;
+      return validate_command(validate_file, load);
+    }
+    if (*new_cmd) return new_command(new_args);
     if (*serve_cmd) return serve_command(serve);
   } catch (const std::exception& e) {
     std::cerr << "mailsim: internal error: " << e.what() << "\n";

@@ -6,6 +6,8 @@
 #include <optional>
 #include <string>
 
+#include "cli/lib/scenario.hpp"
+
 namespace mailsim::app {
 
 inline constexpr int kExitOk = 0;
@@ -20,6 +22,7 @@ struct RunArgs {
   bool pause = false;
   bool quiet = false;
   bool no_content = false;
+  LoadOptions load;
   // Called with the trace document after the run (narration); forces tracing on.
   std::function<void(const nlohmann::json&)> on_trace;
 };
@@ -35,11 +38,20 @@ struct ServeArgs {
   double for_seconds = 0;  // 0: until SIGINT/SIGTERM
   bool with_clients = false;  // also run the scenario's own MUAs and messages
   bool quiet = false;
+  LoadOptions load;
 };
 
 int run_command(const RunArgs& args);
 // Live mode: real clients on loopback talk to the simulated servers (docs/live-mode.md).
 int serve_command(const ServeArgs& args);
-int validate_command(const std::string& file);
+int validate_command(const std::string& file, const LoadOptions& options);
+
+struct NewArgs {
+  std::string template_name, file;
+  bool list = false;
+  bool force = false;
+};
+// `mailsim new TEMPLATE FILE`: a scenario to start from (built-in templates; --list).
+int new_command(const NewArgs& args);
 
 }  // namespace mailsim::app

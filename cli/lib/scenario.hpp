@@ -1,28 +1,39 @@
 #pragma once
 // Scenario files: JSON describing hosts, links, DNS, mail servers, users, messages and
-// faults. Loading validates everything and reports the first problem as
-// "FILE: /json/pointer: what is wrong" (see docs/scenario-format.md).
+// faults (docs/scenario-format.md, scenarios/scenario.schema.json). Loading checks the text,
+// the structure (against the schema) and the meaning (names, files, limits) and reports
+// every problem at once as "FILE:LINE:COL: /json/pointer: what is wrong; expected …".
+// After loading everything is typed: enums and structs, never strings to split again.
 #include <cstdint>
 #include <filesystem>
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
+#include "agents/dns/message.hpp"
 #include "agents/mail_config.hpp"
 #include "agents/mime/compose.hpp"
 #include "sim/time.hpp"
 
 namespace mailsim::app {
 
+// An invalid scenario. what() holds every problem, one per line.
 struct ScenarioError : std::runtime_error {
   using std::runtime_error::runtime_error;
+  ScenarioError(const std::string& text, std::size_t errors) : std::runtime_error(text), error_count(errors) {}
+  std::size_t error_count = 1;
 };
 
+enum class HostRole { Pc, MailServer, Dns, Router, Relay };
+const char* to_string(HostRole r);  // "pc", "mailserver", "dns", "router", "relay"
+
 struct HostDef {
-  std::string name, role, label;
+  std::string name, label;
+  HostRole role = HostRole::Pc;
   std::uint32_t address = 0;
 };
 
@@ -35,9 +46,11 @@ struct LinkDef {
 };
 
 struct DnsRecordDef {
-  std::string name, type, target;
-  std::uint16_t preference = 0;
-  std::uint32_t address = 0;
+  std::string name;
+  dns::Type type = dns::Type::A;  // MX or A
+  std::string target;             // MX
+  std::uint16_t preference = 0;   // MX
+  std::uint32_t address = 0;      // A
 };
 
 struct UserDef {
@@ -52,12 +65,25 @@ struct MessageDef {
   mime::Draft draft;
 };
 
+// A link is named by its two hosts, in the order the scenario wrote them.
+struct LinkRef {
+  std::string a, b;
+};
+struct HostRef {
+  std::string name;
+};
+enum class FaultAction { LinkDown, LinkUp, HostDown, HostUp, Loss };
+const char* to_string(FaultAction a);  // "link-down", …
+
 struct FaultDef {
   sim::Time at = 0;
-  std::string action;  // link-down, link-up, host-down, host-up, loss
-  std::string target;  // host name, or "a--b" for a link
-  double loss = 0;
+  FaultAction action = FaultAction::LinkDown;
+  std::variant<LinkRef, HostRef> target;
+  double loss = 0;      // Loss: the extra share of packets lost (0 restores the link)
   std::string pointer;  // where in the file, for messages
+
+  const LinkRef* link() const { return std::get_if<LinkRef>(&target); }
+  const HostRef* host() const { return std::get_if<HostRef>(&target); }
 };
 
 struct Scenario {
@@ -76,20 +102,39 @@ struct Scenario {
   std::vector<UserDef> users;
   std::vector<MessageDef> messages;
   std::vector<FaultDef> faults;
+  std::vector<std::string> warnings;  // suspicious but legal, formatted like errors
 };
 
-Scenario load_scenario(const std::filesystem::path& file);
+struct LoadOptions {
+  // body_file and attachments: larger files are refused (mailsim --max-file-size).
+  std::uint64_t max_attached_file = 25u << 20;
+  // Read body_file and attachments at all (off for fuzzing: no file system access).
+  bool read_files = true;
+};
+
+// Host names the program uses itself (live mode's gateway).
+bool is_reserved_host_name(const std::string& name);
+
+Scenario load_scenario(const std::filesystem::path& file, const LoadOptions& options = {});
 // Parses the JSON text of a scenario; `file` names it in errors and anchors relative paths.
-Scenario parse_scenario(const std::string& text, const std::filesystem::path& file);
+Scenario parse_scenario(const std::string& text, const std::filesystem::path& file, const LoadOptions& options = {});
 
 // "127.0.0.1:2525" or "[::1]:2525" (any 127.0.0.0/8 address): {address text, port}. Live
 // mode only ever opens real sockets on loopback, so anything else is nullopt.
 std::optional<std::pair<std::string, std::uint16_t>> parse_loopback_endpoint(const std::string& text);
 bool is_loopback_address(const std::string& address);
 
-// "250ms", "2h", "1.5s", "90" (seconds). nullopt on bad text.
+// "250ms", "2h", "1.5s", "90" (seconds). nullopt on bad text or above 100 years.
 std::optional<sim::Time> parse_duration(const nlohmann::json& v);
-// "100Mbps", "64kbps", "1Gbps", 1000000 (bits per second).
+// "100Mbps", "64kbps", "1Gbps", 1000000 (bits per second); nullopt below 1 bps.
 std::optional<std::uint64_t> parse_bandwidth(const nlohmann::json& v);
+// 1048576, "512KB", "10MB", "1GiB" (octets).
+std::optional<std::uint64_t> parse_size(const nlohmann::json& v);
+// RFC 3339 "2026-11-26T10:00:00Z" or with an offset: seconds since 1970.
+std::optional<std::int64_t> parse_rfc3339(const std::string& text);
+
+// The longest simulated time anything may take: far below 2^63 µs, so that sums of
+// latencies, timeouts and retries cannot overflow.
+inline constexpr sim::Time kMaxSimTime = 100LL * 365 * sim::kDay;
 
 }  // namespace mailsim::app

@@ -32,7 +32,7 @@ World::World(const Scenario& scenario, RunOptions options)
   t.smtp_server_idle = scaled(t.smtp_server_idle, k);
   t.pop3_autologout = scaled(t.pop3_autologout, k);
 
-  for (const auto& h : scenario_.hosts) net_.add_host(sim::HostSpec{h.name, h.address, h.role});
+  for (const auto& h : scenario_.hosts) net_.add_host(sim::HostSpec{h.name, h.address, to_string(h.role)});
   for (const auto& l : scenario_.links)
     net_.add_link(sim::LinkSpec{*net_.find_host(l.a), *net_.find_host(l.b), l.latency, l.bandwidth_bps, l.loss, l.mtu});
   if (options_.live_gateway && !net_.find_host(kGatewayName)) {
@@ -40,7 +40,7 @@ World::World(const Scenario& scenario, RunOptions options)
     // never become a shortcut between the scenario's own hosts.
     std::string peer;
     for (const auto& h : scenario_.hosts)
-      if (h.role == "router") { peer = h.name; break; }
+      if (h.role == HostRole::Router) { peer = h.name; break; }
     if (peer.empty() && !scenario_.servers.empty()) peer = scenario_.servers.front().host;
     if (peer.empty() && !scenario_.hosts.empty()) peer = scenario_.hosts.front().name;
     std::uint32_t addr = 0xC00002FAu;  // 192.0.2.250, simulated only
@@ -58,12 +58,11 @@ World::World(const Scenario& scenario, RunOptions options)
       dns::Record rec;
       rec.name = r.name;
       rec.ttl = 3600;
-      if (r.type == "MX") {
-        rec.type = dns::Type::MX;
+      rec.type = r.type;
+      if (r.type == dns::Type::MX) {
         rec.preference = r.preference;
         rec.target = r.target;
       } else {
-        rec.type = dns::Type::A;
         rec.address = r.address;
       }
       zone.add(rec);
@@ -140,19 +139,22 @@ agents::MailServer* World::server_on(sim::HostId host) {
 void World::schedule_faults() {
   for (const auto& f : scenario_.faults) {
     engine_.at(f.at, [this, f] {
+      const LinkRef* link = f.link();
+      const std::string target = link ? link->a + "--" + link->b : f.host()->name;
       sim::TraceEvent e;
       e.time = engine_.now();
       e.step = sim::Step::Relay;
       e.kind = sim::TraceKind::Fault;
-      e.actor = sim::Actor{"NET", f.target};
+      e.actor = sim::Actor{"NET", target};
       e.protocol = "net";
-      e.alert = f.action == "link-up" || f.action == "host-up" || (f.action == "loss" && f.loss == 0)
+      e.alert = f.action == FaultAction::LinkUp || f.action == FaultAction::HostUp ||
+                        (f.action == FaultAction::Loss && f.loss == 0)
                     ? sim::Alert::None
                     : sim::Alert::Transient;
-      if (f.action.rfind("host", 0) == 0) {
-        const sim::HostId h = *net_.find_host(f.target);
-        const bool up = f.action == "host-up";
-        e.line = "host " + f.target + (up ? " is back up" : " crashed (down)");
+      if (!link) {
+        const sim::HostId h = *net_.find_host(target);
+        const bool up = f.action == FaultAction::HostUp;
+        e.line = "host " + target + (up ? " is back up" : " crashed (down)");
         trace_.add(e);
         // Overlapping faults can repeat a state (down twice, then up twice): only a change
         // crashes or restarts the agents. A second restart would rescan the queue again
@@ -163,25 +165,24 @@ void World::schedule_faults() {
         if (!up) {
           transport_.crash_host(h);
           if (server) server->crash();
-          if (dns_ && f.target == scenario_.dns_server) dns_->stop();
+          if (dns_ && target == scenario_.dns_server) dns_->stop();
         } else {
           if (server) server->restart();
-          if (dns_ && f.target == scenario_.dns_server) dns_->start();
+          if (dns_ && target == scenario_.dns_server) dns_->start();
         }
         return;
       }
-      const auto sep = f.target.find("--");
-      const sim::HostId a = *net_.find_host(f.target.substr(0, sep));
-      const sim::HostId b = *net_.find_host(f.target.substr(sep + 2));
+      const sim::HostId a = *net_.find_host(link->a);
+      const sim::HostId b = *net_.find_host(link->b);
       for (sim::LinkId l = 0; l < net_.link_count(); ++l) {
         const auto& spec = net_.link(l);
         if (!((spec.a == a && spec.b == b) || (spec.a == b && spec.b == a))) continue;
-        if (f.action == "loss") {
+        if (f.action == FaultAction::Loss) {
           net_.set_extra_loss(l, f.loss);
-          e.line = "link " + f.target + " loses " + std::to_string(static_cast<int>(f.loss * 100)) + "% of packets";
+          e.line = "link " + target + " loses " + std::to_string(static_cast<int>(f.loss * 100)) + "% of packets";
         } else {
-          net_.set_link_up(l, f.action == "link-up");
-          e.line = "link " + f.target + (f.action == "link-up" ? " is back up" : " went down");
+          net_.set_link_up(l, f.action == FaultAction::LinkUp);
+          e.line = "link " + target + (f.action == FaultAction::LinkUp ? " is back up" : " went down");
         }
       }
       trace_.add(e);
@@ -214,7 +215,7 @@ nlohmann::json World::trace_json() const {
     if (h.name == scenario_.dns_server) services.push_back("dns");
     for (const auto& u : scenario_.users)
       if (u.host == h.name && !std::count(services.begin(), services.end(), "mua")) services.push_back("mua");
-    hosts.push_back({{"name", h.name}, {"address", dns::format_ipv4(h.address)}, {"role", h.role},
+    hosts.push_back({{"name", h.name}, {"address", dns::format_ipv4(h.address)}, {"role", to_string(h.role)},
                      {"services", services}, {"label", h.label}});
   }
   for (const auto& l : scenario_.links)

@@ -1,0 +1,115 @@
+// Section parser: /servers (one provider's mail server each).
+#include "cli/lib/scenario_sections.hpp"
+
+namespace mailsim::app::detail {
+
+namespace {
+
+// A server time, scaled by time_scale when the world is built: both must stay far from overflow.
+std::optional<sim::Time> scaled_duration(LoadContext& c, const json& obj, const char* key, const std::string& ptr,
+                                         sim::Time def) {
+  const auto d = duration(c, obj, key, ptr, def);
+  if (!d) return std::nullopt;
+  if (static_cast<double>(*d) * c.s.time_scale > static_cast<double>(kMaxSimTime)) {
+    c.diag.error(ptr + "/" + key, sim::format_duration(*d) + " × time_scale " + std::to_string(c.s.time_scale) +
+                                      " passes 100 years of simulated time",
+                 "a shorter time or a smaller time_scale");
+    return std::nullopt;
+  }
+  return d;
+}
+
+void parse_retry(LoadContext& c, const json& rj, const std::string& rp, agents::RetryConfig& r) {
+  if (const auto v = scaled_duration(c, rj, "first", rp, r.first)) r.first = *v;
+  if (const auto v = scaled_duration(c, rj, "interval", rp, r.interval)) r.interval = *v;
+  if (const auto v = scaled_duration(c, rj, "max_interval", rp, r.max_interval)) r.max_interval = *v;
+  if (const auto v = scaled_duration(c, rj, "give_up", rp, r.give_up)) r.give_up = *v;
+  r.backoff = number(rj, "backoff").value_or(r.backoff);
+  for (const char* k : {"first", "interval"})
+    if (member(rj, k) && (std::string(k) == "first" ? r.first : r.interval) <= 0 && !c.diag.has_error_at(rp + "/" + k))
+      c.diag.error(rp + "/" + k, "a retry time of 0 would retry for ever at once", "more than 0, such as \"30m\"");
+}
+
+void parse_policy(LoadContext& c, const json& pj, const std::string& pp, agents::PolicyConfig& pol) {
+  if (const json* v = member(pj, "max_message_size"); v && !c.diag.has_error_at(pp + "/max_message_size")) {
+    const auto size = parse_size(*v);
+    if (!size || *size < 1024 || *size > (1ull << 34))
+      c.diag.error(pp + "/max_message_size", "not a usable message size", "from 1024 octets to 16 GiB, such as \"10MiB\"");
+    else
+      pol.max_message_size = *size;
+  }
+  pol.max_recipients = static_cast<std::size_t>(number(pj, "max_recipients").value_or(static_cast<double>(pol.max_recipients)));
+  pol.greylisting = boolean(pj, "greylisting").value_or(false);
+  if (const auto v = scaled_duration(c, pj, "greylist_delay", pp, pol.greylist_delay)) pol.greylist_delay = *v;
+  pol.reject_subject = text(pj, "reject_subject").value_or("");
+  pol.quota_full_is_permanent = text(pj, "quota_full").value_or("permanent") == "permanent";
+}
+
+}  // namespace
+
+void parse_servers(const json& root, LoadContext& c) {
+  const json* servers = member(root, "servers");
+  if (!servers || !servers->is_array()) return;
+  std::vector<std::pair<std::size_t, std::string>> smarthosts;  // server index, pointer
+  for (std::size_t i = 0; i < servers->size(); ++i) {
+    const json& sj = (*servers)[i];
+    const std::string p = index_ptr("/servers", i);
+    const auto host = text(sj, "host");
+    if (!host || !c.need_host(*host, p + "/host")) continue;
+    if (c.server_index.count(*host)) {
+      c.diag.error(p + "/host", "host " + quote_text(*host) + " already has a server entry", "one entry per host");
+      continue;
+    }
+    agents::MailServerConfig cfg;
+    cfg.host = *host;
+    for (const auto& [d, dp] : texts(sj, "domains", p)) cfg.domains.push_back(lower(d));
+    for (const auto& [d, dp] : texts(sj, "relay_domains", p)) cfg.relay_domains.push_back(lower(d));
+    for (const auto& [h, hp] : texts(sj, "relay_clients", p))
+      if (c.need_host(h, hp)) cfg.relay_clients.push_back(h);
+    if (member(sj, "services")) {
+      cfg.smtp = cfg.submission = cfg.pop3 = false;
+      for (const auto& [svc, sp] : texts(sj, "services", p)) {
+        cfg.smtp |= svc == "smtp";
+        cfg.submission |= svc == "submission";
+        cfg.pop3 |= svc == "pop3";
+      }
+    }
+    if (const auto sh = text(sj, "smarthost"); sh && c.need_host(*sh, p + "/smarthost")) {
+      cfg.smarthost = *sh;
+      smarthosts.emplace_back(c.s.servers.size(), p + "/smarthost");
+    }
+    if (const auto ext = text(sj, "external")) {
+      if (parse_loopback_endpoint(*ext))
+        cfg.external = *ext;
+      else
+        c.diag.error(p + "/external", quote_text(*ext) + " is not a loopback address and port",
+                     "127.0.0.1:PORT or [::1]:PORT (live mode only talks to servers on this machine)");
+    }
+    if (const json* q = member(sj, "quota"); q && !c.diag.has_error_at(p + "/quota")) {
+      if (const auto size = parse_size(*q)) {
+        c.server_quota[c.s.servers.size()] = *size;
+      } else {
+        c.diag.error(p + "/quota", "not a usable size", "octets or a size such as \"10MB\" (at most 1 PB)");
+      }
+    }
+    if (const json* rj = member(sj, "retry"); rj && rj->is_object()) parse_retry(c, *rj, p + "/retry", cfg.retry);
+    if (const json* pj = member(sj, "policy"); pj && pj->is_object()) parse_policy(c, *pj, p + "/policy", cfg.policy);
+    c.server_index[cfg.host] = c.s.servers.size();
+    c.s.servers.push_back(std::move(cfg));
+  }
+  for (const auto& [i, ptr] : smarthosts) {
+    auto& cfg = c.s.servers[i];
+    if (!c.need_server(*cfg.smarthost, ptr)) {
+      cfg.smarthost.reset();
+      continue;
+    }
+    cfg.smarthost_address = c.s.hosts[c.host_index[*cfg.smarthost]].address;
+  }
+  if (!c.s.dns_server.empty())
+    for (auto& cfg : c.s.servers) {
+      cfg.dns_host = c.s.dns_server;
+      cfg.dns_address = c.s.hosts[c.host_index[c.s.dns_server]].address;
+    }
+}
+
+}  // namespace mailsim::app::detail
