@@ -122,7 +122,9 @@ class BadInput(unittest.TestCase):
                      '\x00\xff', '{"name":"x","hosts":[{"name":"a","address":"1.2.3.4"}],"users":[{}]}']:
             p = run("validate", self.write(text), check=False)
             self.assertEqual(p.returncode, 2, (text, p.stderr))
-            self.assertTrue(p.stderr.startswith("mailsim: "), p.stderr)
+            # Compiler-style lines (FILE:LINE:COL: …), then one closing line.
+            self.assertTrue(p.stderr.startswith(p.args[-1]), p.stderr)
+            self.assertTrue(p.stderr.endswith("mailsim: invalid scenario\n"), p.stderr)
 
     def test_missing_file_and_bad_arguments(self):
         self.assertEqual(run("run", "/nonexistent.json", check=False).returncode, 2)
