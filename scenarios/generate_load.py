@@ -62,6 +62,7 @@ def build(users, messages, hours, seed):
         msgs.append({"id": "m%d" % (k + 1), "at": "%dms" % int(t * 1000), "from": frm, "to": to,
                      "subject": "Load %d" % (k + 1), "body": "Message %d of the load test.\n" % (k + 1)})
     return {
+        "$schema": "./scenario.schema.json",
         "name": "load",
         "description": {
             "en": "A load test: %d users on 4 domains (%s) send %d messages over %g hour(s), at random "

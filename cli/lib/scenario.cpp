@@ -58,7 +58,7 @@ std::optional<sim::Time> duration(LoadContext& c, const json& obj, const char* k
   if (c.diag.has_error_at(p)) return std::nullopt;
   const auto d = parse_duration(*v);
   if (!d) {
-    c.diag.error(p, quote_text(v->is_string() ? v->get<std::string>() : v->dump()) + " is not a usable duration",
+    c.diag.error(p, shown(*v) + " is not a usable duration",
                  "a duration of at most 100 years, such as 30, \"250ms\", \"2h\" or \"5d\"");
     return std::nullopt;
   }
@@ -71,6 +71,8 @@ std::string lower(std::string s) {
 }
 
 std::string index_ptr(const std::string& base, std::size_t i) { return base + "/" + std::to_string(i); }
+
+std::string shown(const json& v) { return v.is_string() ? quote_text(v.get<std::string>()) : v.dump(); }
 
 std::vector<std::string> LoadContext::host_names() const {
   std::vector<std::string> out;
@@ -86,7 +88,7 @@ std::vector<std::string> LoadContext::server_names() const {
 
 bool LoadContext::need_host(const std::string& name, const std::string& ptr) {
   if (host_index.count(name)) return true;
-  if (diag.has_error_at(ptr)) return false;
+  if (diag.has_error_at(ptr) || broken_hosts) return false;
   diag.error(ptr, "host " + quote_text(name) + " is not declared in /hosts", "the name of a host in /hosts",
              did_you_mean(name, host_names()).value_or(""));
   return false;
@@ -94,7 +96,7 @@ bool LoadContext::need_host(const std::string& name, const std::string& ptr) {
 
 bool LoadContext::need_server(const std::string& name, const std::string& ptr) {
   if (server_index.count(name)) return true;
-  if (diag.has_error_at(ptr)) return false;
+  if (diag.has_error_at(ptr) || broken_servers || broken_hosts) return false;
   if (!host_index.count(name)) return need_host(name, ptr);
   diag.error(ptr, "host " + quote_text(name) + " runs no mail server", "a host named in /servers",
              did_you_mean(name, server_names()).value_or(""));

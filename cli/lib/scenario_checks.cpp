@@ -10,6 +10,15 @@ namespace mailsim::app::detail {
 
 namespace {
 
+// "5s", "90m", "2d", "250ms": the unit in which t is a whole number, as authors write it.
+std::string short_duration(sim::Time t) {
+  static const std::pair<sim::Time, const char*> kUnits[] = {
+      {sim::kDay, "d"}, {sim::kHour, "h"}, {sim::kMinute, "m"}, {sim::kSecond, "s"}, {sim::kMillisecond, "ms"}};
+  for (const auto& [unit, name] : kUnits)
+    if (t % unit == 0 && t != 0) return std::to_string(t / unit) + name;
+  return std::to_string(t) + "us";
+}
+
 // Hosts joined by links, ignoring faults: find(x) == find(y) when packets can ever pass.
 class Components {
  public:
@@ -91,8 +100,8 @@ void check_links_and_time(LoadContext& c, Components& comp) {
     const auto first = std::min_element(s.messages.begin(), s.messages.end(),
                                         [](const MessageDef& a, const MessageDef& b) { return a.at < b.at; });
     if (first->at >= s.until)
-      c.diag.warning("/until", "until (" + sim::format_duration(s.until) + ") comes before every message (the first at " +
-                                   sim::format_duration(first->at) + "): nothing will happen",
+      c.diag.warning("/until", "until (" + short_duration(s.until) + ") comes before every message (the first at " +
+                                   short_duration(first->at) + "): nothing will be sent",
                      "an until after the messages");
   }
 }

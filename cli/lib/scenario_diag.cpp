@@ -38,6 +38,12 @@ bool Diagnostics::has_error_at(const std::string& pointer) const {
   return false;
 }
 
+bool Diagnostics::has_error_exactly_at(const std::string& pointer) const {
+  return std::any_of(items_.begin(), items_.end(), [&](const Diagnostic& d) {
+    return d.severity == Diagnostic::Severity::Error && d.pointer == pointer;
+  });
+}
+
 std::size_t Diagnostics::error_count() const {
   return static_cast<std::size_t>(std::count_if(items_.begin(), items_.end(), [](const Diagnostic& d) {
     return d.severity == Diagnostic::Severity::Error;

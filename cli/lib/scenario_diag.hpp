@@ -30,6 +30,7 @@ class Diagnostics {
   // Whether an error was already reported at `pointer` or inside it (so a later check does
   // not repeat it in other words).
   bool has_error_at(const std::string& pointer) const;
+  bool has_error_exactly_at(const std::string& pointer) const;
   std::size_t error_count() const;
   std::size_t warning_count() const { return items_.size() - error_count(); }
   std::vector<Diagnostic>& items() { return items_; }

@@ -44,8 +44,9 @@ void parse_faults(const json& root, LoadContext& c) {
       if (member(fj, "host")) c.diag.error(p + "/host", "a link fault names a link, not a host", "\"link\": [\"A\", \"B\"]");
       const auto ends = texts(fj, "link", p);
       if (ends.size() != 2) continue;
-      const bool known = c.need_host(ends[0].first, ends[0].second) & c.need_host(ends[1].first, ends[1].second);
-      if (!known) continue;
+      const bool first_known = c.need_host(ends[0].first, ends[0].second);
+      const bool second_known = c.need_host(ends[1].first, ends[1].second);  // both reported
+      if (!first_known || !second_known) continue;
       if (!linked(c.s, ends[0].first, ends[1].first)) {
         c.diag.error(p + "/link", "there is no link between " + quote_text(ends[0].first) + " and " + quote_text(ends[1].first),
                      "two hosts joined by a link in /links");

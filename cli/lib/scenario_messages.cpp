@@ -80,11 +80,15 @@ void parse_messages(const json& root, LoadContext& c) {
     if (from && !c.diag.has_error_at(p + "/from")) {
       m.draft.from = lower(*from);
       const auto u = c.user_index.find(m.draft.from);
-      if (u == c.user_index.end()) {
+      if (u == c.user_index.end() && c.broken_users) {
+        ok = false;
+      } else if (u == c.user_index.end()) {
         std::vector<std::string> addresses;
         for (const auto& user : c.s.users) addresses.push_back(user.address);
         c.diag.error(p + "/from", quote_text(m.draft.from) + " is not a user in /users", "the address of a user with a host",
                      did_you_mean(m.draft.from, addresses).value_or(""));
+        ok = false;
+      } else if (c.s.users[u->second].host.empty() && c.broken_hosts) {
         ok = false;
       } else if (c.s.users[u->second].host.empty()) {
         c.diag.error(p + "/from", "user " + quote_text(m.draft.from) + " has no host to run a mail program on",

@@ -18,23 +18,32 @@ std::optional<HostRole> role_of(const std::string& r) {
 
 void parse_hosts(const json& root, LoadContext& c) {
   const json* hosts = member(root, "hosts");
-  if (!hosts || !hosts->is_array()) return;
+  c.broken_hosts = c.diag.has_error_exactly_at("/hosts");
+  if (!hosts || !hosts->is_array()) {
+    c.broken_hosts = true;
+    return;
+  }
   std::map<std::uint32_t, std::string> address_owner;
   for (std::size_t i = 0; i < hosts->size(); ++i) {
     const json& h = (*hosts)[i];
     const std::string p = index_ptr("/hosts", i);
     HostDef def;
     const auto name = text(h, "name");
-    if (!name) continue;
+    if (!name || c.diag.has_error_at(p + "/name")) {
+      c.broken_hosts = true;
+      continue;
+    }
     def.name = *name;
     if (is_reserved_host_name(def.name)) {
       c.diag.error(p + "/name", quote_text(def.name) + " is reserved (live mode's gateway to real clients)",
                    "another host name");
+      c.broken_hosts = true;
       continue;
     }
     if (c.host_index.count(def.name)) {
       c.diag.error(p + "/name", "host " + quote_text(def.name) + " is declared twice (first at " + c.host_pointer[def.name] + ")",
                    "a unique name per host");
+      c.broken_hosts = true;
       continue;
     }
     if (const auto addr = text(h, "address")) {
@@ -74,7 +83,7 @@ void parse_links(const json& root, LoadContext& c) {
     }
     if (const auto lat = duration(c, l, "latency", p, def.latency)) {
       if (*lat > sim::kDay) {
-        c.diag.error(p + "/latency", "latency " + sim::format_duration(*lat) + " is longer than a day", "at most \"1d\"");
+        c.diag.error(p + "/latency", "latency " + shown(l["latency"]) + " is longer than a day", "at most \"1d\"");
         ok = false;
       }
       def.latency = *lat;
@@ -83,7 +92,7 @@ void parse_links(const json& root, LoadContext& c) {
       if (const auto bps = parse_bandwidth(*bw)) {
         def.bandwidth_bps = *bps;
       } else {
-        c.diag.error(p + "/bandwidth", (bw->is_string() ? quote_text(bw->get<std::string>()) : bw->dump()) + " is not a usable bandwidth",
+        c.diag.error(p + "/bandwidth", shown(*bw) + " is not a usable bandwidth",
                      "at least 1 bps and at most 10 Tbps, such as \"64kbps\" or \"100Mbps\"");
         ok = false;
       }

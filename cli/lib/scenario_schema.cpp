@@ -268,8 +268,7 @@ class Explainer {
     std::vector<const json*> same_type;
     for (const auto& b : branches) {
       if (matches(v, b)) return;
-      const json& rb = resolve(b);
-      if (!rb.is_object() || !rb.contains("type") || admits(rb, v)) same_type.push_back(&b);
+      if (branch_admits(resolve(b), v)) same_type.push_back(&b);
     }
     if (same_type.size() == 1) {
       const std::size_t before = out.size();
@@ -281,6 +280,21 @@ class Explainer {
       return;
     }
     out.push_back(err(ptr, "found " + describe(v), expectation(s)));
+  }
+
+  // Whether a branch of anyOf is about values of v's JSON type (by "type", or by the values
+  // of "enum"/"const"), so that its explanation fits.
+  bool branch_admits(const json& b, const json& v) const {
+    if (!b.is_object()) return true;
+    if (b.contains("type")) return admits(b, v);
+    auto same_kind = [&](const json& x) { return x.type() == v.type() || (x.is_number() && v.is_number()); };
+    if (b.contains("const")) return same_kind(b["const"]);
+    if (b.contains("enum")) {
+      for (const auto& e : b["enum"])
+        if (same_kind(e)) return true;
+      return false;
+    }
+    return true;
   }
 
   static std::string keys_of(const json& props) {
@@ -340,6 +354,9 @@ void check_scenario_schema(const json& doc, Diagnostics& diag) {
   if (validator.validate(c.schema, target, &results)) return;
 
   const Explainer ex(c.doc);
+  std::set<std::string> already;  // places the limits check reported (over-long or control characters)
+  for (const auto& d : diag.items())
+    if (d.severity == Diagnostic::Severity::Error) already.insert(d.pointer);
   std::vector<std::string> pointers;
   std::set<std::string> seen;
   std::vector<std::pair<std::string, std::string>> raw;
@@ -378,8 +395,8 @@ void check_scenario_schema(const json& doc, Diagnostics& diag) {
     std::vector<Diagnostic> found;
     ex.explain(*v, *s, ptr, found, false);
     for (auto& d : found) {
-      diag.add(std::move(d));
       ++explained;
+      if (!already.count(d.pointer)) diag.add(std::move(d));
     }
   }
   if (explained == 0)  // never hide a refusal: fall back to the validator's own words

@@ -28,6 +28,9 @@ struct LoadContext {
   std::map<std::string, std::size_t> host_index, server_index, user_index;
   std::map<std::string, std::string> host_pointer;  // name -> where it was declared
   std::map<std::size_t, std::uint64_t> server_quota;  // server index -> its users' default quota
+  // A declaration with an error (a bad host name, a server on an unknown host, an invalid
+  // user): references that fail to resolve are then probably its echo and are not reported.
+  bool broken_hosts = false, broken_servers = false, broken_users = false;
 
   // Reports an unknown host (with the closest declared name) and returns false.
   bool need_host(const std::string& name, const std::string& ptr);
@@ -48,6 +51,8 @@ std::vector<std::pair<std::string, std::string>> texts(const json& obj, const ch
 std::optional<sim::Time> duration(LoadContext& c, const json& obj, const char* key, const std::string& ptr,
                                   std::optional<sim::Time> def);
 std::string lower(std::string s);
+// A value as the author wrote it, for messages: "2d", 5, true.
+std::string shown(const json& v);
 std::string index_ptr(const std::string& base, std::size_t i);
 
 void parse_general(const json& root, LoadContext& c);   // name, description, start, seed, until, time_scale

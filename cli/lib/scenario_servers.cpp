@@ -10,8 +10,8 @@ std::optional<sim::Time> scaled_duration(LoadContext& c, const json& obj, const 
                                          sim::Time def) {
   const auto d = duration(c, obj, key, ptr, def);
   if (!d) return std::nullopt;
-  if (static_cast<double>(*d) * c.s.time_scale > static_cast<double>(kMaxSimTime)) {
-    c.diag.error(ptr + "/" + key, sim::format_duration(*d) + " × time_scale " + std::to_string(c.s.time_scale) +
+  if (member(obj, key) && static_cast<double>(*d) * c.s.time_scale > static_cast<double>(kMaxSimTime)) {
+    c.diag.error(ptr + "/" + key, shown(obj[key]) + " × time_scale " + json(c.s.time_scale).dump() +
                                       " passes 100 years of simulated time",
                  "a shorter time or a smaller time_scale");
     return std::nullopt;
@@ -55,14 +55,19 @@ void parse_servers(const json& root, LoadContext& c) {
     const json& sj = (*servers)[i];
     const std::string p = index_ptr("/servers", i);
     const auto host = text(sj, "host");
-    if (!host || !c.need_host(*host, p + "/host")) continue;
+    if (!host || !c.need_host(*host, p + "/host")) {
+      c.broken_servers = true;
+      continue;
+    }
     if (c.server_index.count(*host)) {
       c.diag.error(p + "/host", "host " + quote_text(*host) + " already has a server entry", "one entry per host");
+      c.broken_servers = true;
       continue;
     }
     agents::MailServerConfig cfg;
     cfg.host = *host;
     for (const auto& [d, dp] : texts(sj, "domains", p)) cfg.domains.push_back(lower(d));
+    if (c.diag.has_error_at(p + "/domains")) c.broken_servers = true;
     for (const auto& [d, dp] : texts(sj, "relay_domains", p)) cfg.relay_domains.push_back(lower(d));
     for (const auto& [h, hp] : texts(sj, "relay_clients", p))
       if (c.need_host(h, hp)) cfg.relay_clients.push_back(h);

@@ -13,7 +13,10 @@ void parse_users(const json& root, LoadContext& c) {
     const std::string p = index_ptr("/users", i);
     UserDef u;
     const auto address = text(uj, "address");
-    if (!address || c.diag.has_error_at(p + "/address")) continue;
+    if (!address || c.diag.has_error_at(p + "/address")) {
+      c.broken_users = true;
+      continue;
+    }
     u.address = lower(*address);
     if (c.user_index.count(u.address)) {
       c.diag.error(p + "/address", "user " + quote_text(u.address) + " is declared twice", "one entry per address");
@@ -21,9 +24,16 @@ void parse_users(const json& root, LoadContext& c) {
     }
     const std::string domain = u.address.substr(u.address.find('@') + 1);
     const auto server = text(uj, "server");
-    if (!server || !c.need_server(*server, p + "/server")) continue;
+    if (!server || !c.need_server(*server, p + "/server")) {
+      c.broken_users = true;
+      continue;
+    }
     u.server = *server;
     auto& cfg = c.s.servers[c.server_index[u.server]];
+    if (std::find(cfg.domains.begin(), cfg.domains.end(), domain) == cfg.domains.end() && c.broken_servers) {
+      c.broken_users = true;
+      continue;
+    }
     if (std::find(cfg.domains.begin(), cfg.domains.end(), domain) == cfg.domains.end()) {
       std::string expected = "a server holding " + domain;
       for (const auto& other : c.s.servers)
@@ -31,6 +41,7 @@ void parse_users(const json& root, LoadContext& c) {
           expected = "the server that holds " + domain + ", \"" + other.host + "\"";
       c.diag.error(p + "/server", "server " + quote_text(u.server) + " does not hold the domain " + domain, expected,
                    did_you_mean(domain, cfg.domains).value_or(""));
+      c.broken_users = true;
       continue;
     }
     u.password = text(uj, "password").value_or("");
