@@ -6,7 +6,7 @@ tests/fixtures/live/external-mx.json is six-steps with mail.example.com marked
 `mailsim run` and checks that aiosmtpd got Alice's message with the right envelope and an
 intact body (dot-stuffed line included), and that the ledger counts it delivered. With the
 real server down, the message stays queued (never lost). Env: MAILSIM, MAILSIM_SOURCE_DIR.
-Prints SKIP when aiosmtpd is missing.
+Exits 77 (skipped, for ctest) when aiosmtpd is missing.
 """
 import json
 import os
@@ -135,6 +135,6 @@ class InteropAiosmtpdTest(unittest.TestCase):
 
 if __name__ == "__main__":
     if Controller is None:
-        print("SKIP: aiosmtpd is not installed")
-        sys.exit(0)
+        print("SKIP: aiosmtpd is not installed (scripts/setup.sh installs python3-aiosmtpd)")
+        sys.exit(77)
     unittest.main(verbosity=2)

@@ -1,6 +1,7 @@
 // POP3 server and client cores: any bytes, in any chunking; the server against an in-memory
 // maildrop (the first input byte chooses the side).
 #include <map>
+#include <stdexcept>
 
 #include "agents/pop3/client.hpp"
 #include "agents/pop3/server.hpp"

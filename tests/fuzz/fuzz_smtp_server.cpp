@@ -1,5 +1,7 @@
 // SMTP server core: any byte stream, in any chunking, gives bounded buffers and well-formed
 // reply lines, and the same replies whole or chunked.
+#include <stdexcept>
+
 #include "agents/smtp/server.hpp"
 #include "fuzz_input.hpp"
 
