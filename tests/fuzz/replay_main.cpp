@@ -1,5 +1,6 @@
 // Runs a fuzz target over files and folders of inputs (the seed corpus and the regression
 // inputs, each crash found by fuzzing kept forever), so every build replays them in ctest.
+#include <algorithm>
 #include <cstdint>
 #include <cstdio>
 #include <filesystem>
