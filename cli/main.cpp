@@ -125,6 +125,11 @@ int main(int argc, char** argv) {
       } catch (const mailsim::viz::TraceError& e) {
         std::cerr << "mailsim: " << viz_trace << ": " << e.what() << "\n";
         return kExitInvalidInput;
+      } catch (const nlohmann::json::exception& e) {
+        // A value of an unexpected type that the trace check let through: still the
+        // trace's fault, never an internal error.
+        std::cerr << "mailsim: " << viz_trace << ": not a valid trace: " << e.what() << "\n";
+        return kExitInvalidInput;
       }
     }
     if (*validate_cmd) {

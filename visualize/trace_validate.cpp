@@ -180,7 +180,12 @@ nlohmann::json load_trace(const std::filesystem::path& path) {
   if (!in) throw TraceError(path.string() + ": cannot open");
   json trace;
   try {
-    trace = json::parse(in);
+    // Traces travel between machines: refuse absurd nesting while parsing, before any
+    // recursive copy or walk could overflow the stack.
+    trace = json::parse(in, [](int depth, json::parse_event_t, json&) {
+      if (depth > 64) throw TraceError("nested deeper than 64 levels: not a mailsim trace");
+      return true;
+    });
   } catch (const json::parse_error& e) {
     throw TraceError(path.string() + ": not valid JSON: " + e.what());
   }
