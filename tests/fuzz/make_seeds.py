@@ -79,6 +79,7 @@ def mime():
     m["Subject"] = "Informe trimestral — ñandú"
     m.set_content("Hola Bob,\n\nadjunto el informe.\n")
     m.add_attachment(b"%PDF-1.4\n%\xe2\xe3\n", maintype="application", subtype="pdf", filename="informe año.pdf")
+    m.set_boundary("mailsim-seed-boundary")  # the same bytes every time
     write("mime", "multipart-attachment.eml", m.as_bytes())
     write("mime", "plain.eml", b"Subject: =?utf-8?B?w7E=?= =?iso-8859-1?Q?caf=E9?=\r\nFrom: a@b\r\n\r\nbody\r\n")
     nested = (b"Content-Type: multipart/mixed; boundary=a\r\n\r\n--a\r\nContent-Type: multipart/alternative; boundary=b\r\n\r\n"
@@ -103,8 +104,17 @@ def dns():
     write("dns", "loop-pointer", struct.pack(">HHHHHH", 7, 0x8180, 1, 0, 0, 0) + b"\xc0\x0c" + struct.pack(">HH", 1, 1))
 
 
+def trace():
+    """The viewer's fixture traces, each once per output format (the first byte)."""
+    for i, p in enumerate(sorted(glob.glob(os.path.join(SRC, "tests", "fixtures", "viz", "*.json")))):
+        with open(p, "rb") as f:
+            data = f.read()
+        for fmt in range(5):
+            write("trace", f"{os.path.basename(p)}.{fmt}", bytes([fmt | (8 if i % 2 else 0)]) + data)
+
+
 if __name__ == "__main__":
-    for d in ("scenario", "smtp_server", "smtp_client", "pop3", "mime", "dns"):
+    for d in ("scenario", "smtp_server", "smtp_client", "pop3", "mime", "dns", "trace"):
         os.makedirs(os.path.join(HERE, "corpus", d), exist_ok=True)
     scenarios()
     smtp_server()
@@ -112,3 +122,4 @@ if __name__ == "__main__":
     pop3()
     mime()
     dns()
+    trace()
