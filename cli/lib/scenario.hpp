@@ -9,6 +9,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <variant>
 #include <vector>
 
@@ -30,6 +31,7 @@ struct ScenarioError : std::runtime_error {
 
 enum class HostRole { Pc, MailServer, Dns, Router, Relay };
 const char* to_string(HostRole r);  // "pc", "mailserver", "dns", "router", "relay"
+std::optional<HostRole> parse_host_role(std::string_view name);
 
 struct HostDef {
   std::string name, label;
@@ -74,6 +76,7 @@ struct HostRef {
 };
 enum class FaultAction { LinkDown, LinkUp, HostDown, HostUp, Loss };
 const char* to_string(FaultAction a);  // "link-down", …
+std::optional<FaultAction> parse_fault_action(std::string_view name);
 
 struct FaultDef {
   sim::Time at = 0;

@@ -4,15 +4,6 @@
 namespace mailsim::app::detail {
 
 namespace {
-std::optional<FaultAction> action_of(const std::string& a) {
-  if (a == "link-down") return FaultAction::LinkDown;
-  if (a == "link-up") return FaultAction::LinkUp;
-  if (a == "host-down") return FaultAction::HostDown;
-  if (a == "host-up") return FaultAction::HostUp;
-  if (a == "loss") return FaultAction::Loss;
-  return std::nullopt;
-}
-
 bool on_host(FaultAction a) { return a == FaultAction::HostDown || a == FaultAction::HostUp; }
 
 bool linked(const Scenario& s, const std::string& a, const std::string& b) {
@@ -31,7 +22,7 @@ void parse_faults(const json& root, LoadContext& c) {
     FaultDef f;
     f.pointer = p;
     const auto at = duration(c, fj, "at", p, std::nullopt);
-    const auto action = action_of(text(fj, "action").value_or(""));
+    const auto action = parse_fault_action(text(fj, "action").value_or(""));
     if (!at || !action) continue;
     f.at = *at;
     f.action = *action;

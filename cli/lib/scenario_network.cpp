@@ -5,17 +5,6 @@
 
 namespace mailsim::app::detail {
 
-namespace {
-std::optional<HostRole> role_of(const std::string& r) {
-  if (r == "pc") return HostRole::Pc;
-  if (r == "mailserver") return HostRole::MailServer;
-  if (r == "dns") return HostRole::Dns;
-  if (r == "router") return HostRole::Router;
-  if (r == "relay") return HostRole::Relay;
-  return std::nullopt;
-}
-}  // namespace
-
 void parse_hosts(const json& root, LoadContext& c) {
   const json* hosts = member(root, "hosts");
   c.broken_hosts = c.diag.has_error_exactly_at("/hosts");
@@ -57,7 +46,7 @@ void parse_hosts(const json& root, LoadContext& c) {
           address_owner[*a] = def.name;
       }
     }
-    if (const auto r = text(h, "role")) def.role = role_of(*r).value_or(HostRole::Pc);
+    if (const auto r = text(h, "role")) def.role = parse_host_role(*r).value_or(HostRole::Pc);
     def.label = text(h, "label").value_or("");
     c.host_index[def.name] = c.s.hosts.size();
     c.host_pointer[def.name] = p;

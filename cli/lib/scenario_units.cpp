@@ -12,27 +12,38 @@ namespace mailsim::app {
 
 using nlohmann::json;
 
-const char* to_string(HostRole r) {
-  switch (r) {
-    case HostRole::Pc: return "pc";
-    case HostRole::MailServer: return "mailserver";
-    case HostRole::Dns: return "dns";
-    case HostRole::Router: return "router";
-    case HostRole::Relay: return "relay";
-  }
-  return "pc";
+namespace {
+// One table per enum: the names scenarios use, both ways.
+constexpr std::pair<HostRole, const char*> kRoles[] = {{HostRole::Pc, "pc"},
+                                                       {HostRole::MailServer, "mailserver"},
+                                                       {HostRole::Dns, "dns"},
+                                                       {HostRole::Router, "router"},
+                                                       {HostRole::Relay, "relay"}};
+constexpr std::pair<FaultAction, const char*> kActions[] = {{FaultAction::LinkDown, "link-down"},
+                                                            {FaultAction::LinkUp, "link-up"},
+                                                            {FaultAction::HostDown, "host-down"},
+                                                            {FaultAction::HostUp, "host-up"},
+                                                            {FaultAction::Loss, "loss"}};
+
+template <typename E, std::size_t N>
+const char* name_in(const std::pair<E, const char*> (&table)[N], E value) {
+  for (const auto& [e, name] : table)
+    if (e == value) return name;
+  return table[0].second;
 }
 
-const char* to_string(FaultAction a) {
-  switch (a) {
-    case FaultAction::LinkDown: return "link-down";
-    case FaultAction::LinkUp: return "link-up";
-    case FaultAction::HostDown: return "host-down";
-    case FaultAction::HostUp: return "host-up";
-    case FaultAction::Loss: return "loss";
-  }
-  return "link-down";
+template <typename E, std::size_t N>
+std::optional<E> value_in(const std::pair<E, const char*> (&table)[N], std::string_view name) {
+  for (const auto& [e, n] : table)
+    if (name == n) return e;
+  return std::nullopt;
 }
+}  // namespace
+
+const char* to_string(HostRole r) { return name_in(kRoles, r); }
+std::optional<HostRole> parse_host_role(std::string_view name) { return value_in(kRoles, name); }
+const char* to_string(FaultAction a) { return name_in(kActions, a); }
+std::optional<FaultAction> parse_fault_action(std::string_view name) { return value_in(kActions, name); }
 
 bool is_reserved_host_name(const std::string& name) { return name == "live-gateway"; }
 
