@@ -46,6 +46,7 @@ ANNOTATIONS = {"$ref", "title", "description", "examples", "default", "$comment"
 def scenario_files():
     files = glob.glob(os.path.join(SRC, "scenarios", "*.json")) + glob.glob(os.path.join(SRC, "scenarios", "templates", "*.json"))
     files += glob.glob(os.path.join(SRC, "tests", "fixtures", "faults", "*.json")) + glob.glob(os.path.join(SRC, "tests", "fixtures", "live", "*.json"))
+    files += glob.glob(os.path.join(SRC, "tests", "fixtures", "viz", "*.scenario.json"))
     return sorted(f for f in files if not f.endswith(".schema.json"))
 
 
