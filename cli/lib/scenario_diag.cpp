@@ -7,8 +7,11 @@
 namespace mailsim::app {
 
 void Diagnostics::add(Diagnostic d) {
-  for (const auto& x : items_)
-    if (x.severity == d.severity && x.pointer == d.pointer && x.what == d.what) return;
+  if (!seen_.emplace(d.severity, d.pointer, d.what).second) return;
+  if (d.severity == Diagnostic::Severity::Error) {
+    ++errors_;
+    error_pointers_.insert(d.pointer);
+  }
   items_.push_back(std::move(d));
 }
 
@@ -28,27 +31,15 @@ void Diagnostics::warning(std::string pointer, std::string what, std::string exp
 }
 
 bool Diagnostics::has_error_at(const std::string& pointer) const {
-  for (const auto& d : items_) {
-    if (d.severity != Diagnostic::Severity::Error) continue;
-    if (d.pointer == pointer) return true;
-    if (d.pointer.size() > pointer.size() && d.pointer.compare(0, pointer.size(), pointer) == 0 &&
-        d.pointer[pointer.size()] == '/')
-      return true;
-  }
-  return false;
+  if (error_pointers_.count(pointer)) return true;
+  const std::string inside = pointer + "/";
+  const auto it = error_pointers_.lower_bound(inside);
+  return it != error_pointers_.end() && it->compare(0, inside.size(), inside) == 0;
 }
 
-bool Diagnostics::has_error_exactly_at(const std::string& pointer) const {
-  return std::any_of(items_.begin(), items_.end(), [&](const Diagnostic& d) {
-    return d.severity == Diagnostic::Severity::Error && d.pointer == pointer;
-  });
-}
+bool Diagnostics::has_error_exactly_at(const std::string& pointer) const { return error_pointers_.count(pointer) > 0; }
 
-std::size_t Diagnostics::error_count() const {
-  return static_cast<std::size_t>(std::count_if(items_.begin(), items_.end(), [](const Diagnostic& d) {
-    return d.severity == Diagnostic::Severity::Error;
-  }));
-}
+std::size_t Diagnostics::error_count() const { return errors_; }
 
 std::string format_diagnostic(const Diagnostic& d, const std::string& file) {
   std::string out = file;

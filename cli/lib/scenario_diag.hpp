@@ -2,7 +2,9 @@
 // Problems found in a scenario, collected so that one run reports all of them:
 // "FILE:LINE:COL: /json/pointer: what is wrong; expected …; did you mean "…"?".
 #include <optional>
+#include <set>
 #include <string>
+#include <tuple>
 #include <string_view>
 #include <vector>
 
@@ -37,6 +39,10 @@ class Diagnostics {
   const std::vector<Diagnostic>& items() const { return items_; }
 
  private:
+  // Indexes, so that a hostile file with a million errors costs n log n, not n².
+  std::set<std::tuple<Diagnostic::Severity, std::string, std::string>> seen_;
+  std::set<std::string> error_pointers_;
+  std::size_t errors_ = 0;
   std::vector<Diagnostic> items_;
 };
 
