@@ -187,7 +187,9 @@ class Hostile(unittest.TestCase):
         self.refused(path, '"big.bin" is 26 MiB, larger than the limit of 25 MiB', "--max-file-size")
         p, _ = mailsim("validate", path, "--max-file-size", "30MB")
         self.assertEqual(p.returncode, 0, p.stderr)
-        self.refused(path, "larger than the limit of 1024 octets", cmd="validate") if False else None
+        p, _ = mailsim("validate", os.path.join(SRC, "scenarios", "attachment-pdf.json"), "--max-file-size", "512B")
+        self.assertEqual(p.returncode, 2)
+        self.assertIn('"files/report.pdf" is 668 octets, larger than the limit of 512 octets', p.stderr)
         p, _ = mailsim("validate", path, "--max-file-size", "lots")
         self.assertEqual(p.returncode, 2)
 
