@@ -3,6 +3,7 @@
 #include "cli/lib/scenario.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <fstream>
 #include <sstream>
 
@@ -36,6 +37,12 @@ std::optional<bool> boolean(const json& obj, const char* key) {
   const json* v = member(obj, key);
   if (v && v->is_boolean()) return v->get<bool>();
   return std::nullopt;
+}
+
+std::uint64_t whole(const json& obj, const char* key, std::uint64_t def, std::uint64_t lo, std::uint64_t hi) {
+  const auto d = number(obj, key);
+  if (!d || !(*d >= static_cast<double>(lo) && *d <= static_cast<double>(hi)) || *d != std::floor(*d)) return def;
+  return static_cast<std::uint64_t>(*d);
 }
 
 std::vector<std::pair<std::string, std::string>> texts(const json& obj, const char* key, const std::string& ptr) {

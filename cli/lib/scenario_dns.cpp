@@ -26,7 +26,7 @@ void parse_dns(const json& root, LoadContext& c) {
     if (*type == "MX") {
       rec.type = dns::Type::MX;
       if (member(r, "address")) c.diag.error(p + "/address", "an MX record has no address", "\"target\": the exchanger's host name (with its own A record)");
-      rec.preference = static_cast<std::uint16_t>(number(r, "preference").value_or(10));
+      rec.preference = static_cast<std::uint16_t>(whole(r, "preference", 10, 0, 65535));
       rec.target = lower(text(r, "target").value_or(""));
     } else if (*type == "A") {
       rec.type = dns::Type::A;

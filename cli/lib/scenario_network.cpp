@@ -87,7 +87,7 @@ void parse_links(const json& root, LoadContext& c) {
       }
     }
     def.loss = number(l, "loss").value_or(0.0);
-    def.mtu = static_cast<std::uint32_t>(number(l, "mtu").value_or(1500));
+    def.mtu = static_cast<std::uint32_t>(whole(l, "mtu", 1500, 576, 65535));
     if (!ok) continue;
     def.a = *a;
     def.b = *b;

@@ -1,5 +1,6 @@
 #include "cli/lib/scenario_schema.hpp"
 
+#include <cmath>
 #include <regex>
 #include <set>
 
@@ -22,10 +23,12 @@ std::size_t utf8_length(const std::string& s) {
   return n;
 }
 
+bool whole_double(double d) { return std::isfinite(d) && d == std::floor(d); }
+
 std::string number_text(const json& v) {
   if (v.is_number_float()) {
     const double d = v.get<double>();
-    if (d == static_cast<double>(static_cast<long long>(d)) && std::abs(d) < 1e15) return std::to_string(static_cast<long long>(d));
+    if (whole_double(d) && std::abs(d) < 1e15) return std::to_string(static_cast<long long>(d));
   }
   return v.dump();
 }
@@ -47,8 +50,7 @@ std::string describe(const json& v) {
 bool type_admits(const std::string& type, const json& v) {
   if (type == "string") return v.is_string();
   if (type == "number") return v.is_number();
-  if (type == "integer")
-    return v.is_number_integer() || (v.is_number_float() && v.get<double>() == static_cast<double>(static_cast<long long>(v.get<double>())));
+  if (type == "integer") return v.is_number_integer() || (v.is_number_float() && whole_double(v.get<double>()));
   if (type == "boolean") return v.is_boolean();
   if (type == "object") return v.is_object();
   if (type == "array") return v.is_array();

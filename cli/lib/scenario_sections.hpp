@@ -44,6 +44,9 @@ const json* member(const json& obj, const char* key);
 std::optional<std::string> text(const json& obj, const char* key);
 std::optional<double> number(const json& obj, const char* key);
 std::optional<bool> boolean(const json& obj, const char* key);
+// A whole number in [lo, hi] at obj[key], else def (the schema reported anything else): never
+// a cast of an out-of-range double, which is undefined behaviour.
+std::uint64_t whole(const json& obj, const char* key, std::uint64_t def, std::uint64_t lo, std::uint64_t hi);
 // A string or a list of strings: each with its pointer.
 std::vector<std::pair<std::string, std::string>> texts(const json& obj, const char* key, const std::string& ptr);
 // A duration at obj[key]: its value, def when absent; a semantic error when the text passed

@@ -38,7 +38,7 @@ void parse_policy(LoadContext& c, const json& pj, const std::string& pp, agents:
     else
       pol.max_message_size = *size;
   }
-  pol.max_recipients = static_cast<std::size_t>(number(pj, "max_recipients").value_or(static_cast<double>(pol.max_recipients)));
+  pol.max_recipients = static_cast<std::size_t>(whole(pj, "max_recipients", pol.max_recipients, 1, 100000));
   pol.greylisting = boolean(pj, "greylisting").value_or(false);
   if (const auto v = scaled_duration(c, pj, "greylist_delay", pp, pol.greylist_delay)) pol.greylist_delay = *v;
   pol.reject_subject = text(pj, "reject_subject").value_or("");
