@@ -4,6 +4,7 @@
 #include <boost/graph/dijkstra_shortest_paths.hpp>
 #include <memory>
 #include <stdexcept>
+#include <utility>
 
 namespace mailsim::sim {
 
@@ -113,8 +114,8 @@ std::optional<std::uint32_t> Network::path_mtu(HostId from, HostId to) {
 }
 
 void Network::transmit(HostId from, HostId to, std::uint32_t size, std::function<void()> arrived,
-                       std::function<void()> dropped) {
-  auto p = std::make_shared<InFlight>(InFlight{from, to, size, std::move(arrived), std::move(dropped)});
+                       std::function<void()> dropped, bool lose) {
+  auto p = std::make_shared<InFlight>(InFlight{from, to, size, lose, std::move(arrived), std::move(dropped)});
   engine_.after(0, [this, p] { forward(p); });
 }
 
@@ -133,7 +134,8 @@ void Network::forward(std::shared_ptr<InFlight> p) {
   const Time tx = serialization_time(p->size, link.spec.bandwidth_bps);
   link.busy_until[dir] = depart + tx;
   const double loss = std::max(link.spec.loss, link.extra_loss);
-  if (loss > 0 && loss_rng_.chance(loss)) {
+  const bool injected = std::exchange(p->lose, false);
+  if (injected || (loss > 0 && loss_rng_.chance(loss))) {
     // Lost on the wire: it still used the link, and the sender learns only by timeout.
     ++dropped_;
     engine_.at(depart + tx + link.spec.latency, [p] { p->dropped(); });

@@ -67,9 +67,10 @@ class Network {
 
   // Moves `size` bytes from `from` to `to` hop by hop. Calls `arrived(time)` at the
   // destination, or `dropped()` when the packet is lost, meets a down link/host or has
-  // no route. Exactly one of the two is called, from an engine event.
+  // no route. Exactly one of the two is called, from an engine event. With `lose`, the
+  // packet is lost on its first link whatever that link's loss rate (fault injection).
   void transmit(HostId from, HostId to, std::uint32_t size, std::function<void()> arrived,
-                std::function<void()> dropped);
+                std::function<void()> dropped, bool lose = false);
 
   std::uint64_t packets_dropped() const { return dropped_; }
 
@@ -88,6 +89,7 @@ class Network {
   struct InFlight {
     HostId at, to;
     std::uint32_t size;
+    bool lose;
     std::function<void()> arrived, dropped;
   };
   // next_hop_[dst][node] = link to take from node toward dst (or UINT32_MAX).

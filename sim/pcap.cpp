@@ -69,7 +69,23 @@ PcapWriter::~PcapWriter() {
 }
 
 void PcapWriter::write(const PacketInfo& p) {
-  const std::size_t l4_header = p.udp ? 8 : 20;
+  // TCP options, SYN segments only: MSS (kind 2), then NOP + window scale (kind 3) so
+  // that the header stays a multiple of four octets.
+  std::uint8_t options[8];
+  std::size_t options_len = 0;
+  if (!p.udp && p.mss) {
+    options[options_len++] = 2;
+    options[options_len++] = 4;
+    options[options_len++] = static_cast<std::uint8_t>(p.mss >> 8);
+    options[options_len++] = static_cast<std::uint8_t>(p.mss);
+  }
+  if (!p.udp && p.wscale >= 0) {
+    options[options_len++] = 1;
+    options[options_len++] = 3;
+    options[options_len++] = 3;
+    options[options_len++] = static_cast<std::uint8_t>(p.wscale);
+  }
+  const std::size_t l4_header = p.udp ? 8 : 20 + options_len;
   const std::size_t l4_len = l4_header + p.payload.size();
   const std::size_t ip_len = 20 + l4_len;
 
@@ -102,17 +118,18 @@ void PcapWriter::write(const PacketInfo& p) {
   } else {
     put32(f, p.seq);
     put32(f, p.has_ack ? p.ack : 0);
-    f.push_back(0x50);  // data offset 5
+    f.push_back(static_cast<std::uint8_t>((l4_header / 4) << 4));  // data offset
     std::uint8_t flags = 0;
     if (p.fin) flags |= 0x01;
     if (p.syn) flags |= 0x02;
     if (p.rst) flags |= 0x04;
-    if (!p.payload.empty()) flags |= 0x08;  // PSH
+    if (p.psh) flags |= 0x08;
     if (p.has_ack) flags |= 0x10;
     f.push_back(flags);
-    put16(f, p.rst ? 0 : 65535);  // window
-    put16(f, 0);                  // checksum, below
-    put16(f, 0);                  // urgent pointer
+    put16(f, p.window);
+    put16(f, 0);  // checksum, below
+    put16(f, 0);  // urgent pointer
+    f.insert(f.end(), options, options + options_len);
   }
   f.insert(f.end(), p.payload.begin(), p.payload.end());
   // Checksum over the pseudo-header, the transport header and the payload.

@@ -1,7 +1,8 @@
 #pragma once
 // Writes the simulated traffic as a classic pcap file (Ethernet / IPv4 / TCP or UDP) that
 // Wireshark and tshark dissect: real addresses from the scenario, real sequence and
-// acknowledgement numbers, checksums, and the exact protocol bytes.
+// acknowledgement numbers, the advertised window, the SYN options (MSS, window scale),
+// checksums, and the exact protocol bytes.
 #include <cstdio>
 #include <string>
 

@@ -1,8 +1,13 @@
+// Connections: set-up (handshake), demultiplexing, RST, close, crash, TIME-WAIT, and UDP.
+// The data transfer itself (windows, ACKs, retransmission, congestion control) is in
+// transport_tcp.cpp.
 #include "sim/transport.hpp"
 
 #include <algorithm>
 #include <utility>
 #include <vector>
+
+#include "sim/transport_internal.hpp"
 
 namespace mailsim::sim {
 
@@ -16,52 +21,50 @@ const char* to_string(NetError e) {
   return "network error";
 }
 
+void RtoEstimator::sample(Time rtt) {
+  rtt = std::max<Time>(rtt, 0);
+  if (samples_ == 0) {
+    srtt_ = rtt;
+    rttvar_ = rtt / 2;
+  } else {
+    const Time delta = srtt_ > rtt ? srtt_ - rtt : rtt - srtt_;
+    rttvar_ = (3 * rttvar_ + delta) / 4;  // beta = 1/4
+    srtt_ = (7 * srtt_ + rtt) / 8;        // alpha = 1/8
+  }
+  ++samples_;
+  shift_ = 0;
+}
+
+Time RtoEstimator::base() const {
+  if (samples_ == 0) return std::min(initial_, max_);
+  return std::clamp(srtt_ + std::max(kGranularity, 4 * rttvar_), min_, max_);
+}
+
+Time RtoEstimator::rto() const {
+  Time t = base();
+  for (int i = 0; i < shift_ && t < max_; ++i) t *= 2;
+  return std::min(t, max_);
+}
+
 namespace {
-PacketInfo packet_info(Time when, bool udp, std::uint32_t src, std::uint32_t dst, std::uint16_t sport,
-                       std::uint16_t dport) {
-  PacketInfo info{};
-  info.time = when;
-  info.udp = udp;
-  info.src = src;
-  info.dst = dst;
-  info.sport = sport;
-  info.dport = dport;
-  return info;
+// Deterministic initial sequence numbers, distinct per connection, side and incarnation.
+std::uint32_t initial_sequence(std::uint64_t conn, int side, std::uint32_t incarnation, std::uint32_t offset) {
+  const std::uint64_t mixed = side == 0 ? conn * 0x9E3779B1u : conn * 0x85EBCA77u + 0x1000u;
+  return static_cast<std::uint32_t>(mixed + incarnation * 0x5bd1e995u) + offset;
+}
+// The window scale an end needs so that its whole buffer fits the 16-bit field (RFC 7323).
+std::uint8_t scale_for(std::uint32_t buffer) {
+  std::uint8_t s = 0;
+  while (s < 14 && (buffer >> s) > 65535) ++s;
+  return s;
 }
 }  // namespace
 
-struct Transport::Segment {
-  std::uint32_t seq = 0;
-  std::string payload;
-  bool syn = false, fin = false;
-  int attempts = 0;
-  Time first_sent = 0;
-};
-
-struct Transport::Conn {
-  std::uint64_t id = 0;
-  HostId host[2] = {kNoHost, kNoHost};
-  std::uint32_t addr[2] = {0, 0};
-  std::uint16_t port[2] = {0, 0};
-  StreamHandler* handler[2] = {nullptr, nullptr};
-  bool established[2] = {false, false};  // [1]: the server application accepted
-  bool dead[2] = {false, false};          // closed by its application or failed
-  bool fin_sent[2] = {false, false}, fin_rcvd[2] = {false, false};
-  bool close_pending[2] = {false, false};
-  std::uint32_t isn[2] = {0, 0};
-  std::uint32_t snd_next[2] = {0, 0};
-  std::uint32_t rcv_next[2] = {0, 0};
-  std::uint32_t acked[2] = {0, 0};  // the last ack number this side reported
-  std::uint32_t mss = 1460;
-  std::string unsent[2];  // written before the handshake completed
-  std::map<std::uint32_t, std::shared_ptr<Segment>> out_of_order[2];
-  Time connect_started = 0;
-  TimerId syn_timer, synack_timer;
-  int synack_attempts = 0;
-};
-
 Transport::Transport(Engine& engine, Network& network, TransportConfig config)
-    : engine_(engine), net_(network), cfg_(config) {}
+    : engine_(engine), net_(network), cfg_(config), packets_(std::make_unique<PacketPool>()) {
+  cfg_.receive_buffer = std::max<std::uint32_t>(cfg_.receive_buffer, 1);
+  cfg_.initial_window = std::max<std::uint32_t>(cfg_.initial_window, 1);
+}
 
 Transport::~Transport() = default;
 
@@ -78,287 +81,469 @@ std::uint16_t Transport::ephemeral_port(HostId host) {
   return p;
 }
 
-HostId Transport::host_of(SocketId s) const { return conns_.at(s.conn)->host[s.side]; }
-HostId Transport::peer_host_of(SocketId s) const { return conns_.at(s.conn)->host[1 - s.side]; }
-std::uint32_t Transport::peer_address_of(SocketId s) const { return conns_.at(s.conn)->addr[1 - s.side]; }
+Transport::Conn* Transport::find(std::uint64_t id) {
+  auto it = conns_.find(id);
+  return it == conns_.end() ? nullptr : it->second.get();
+}
+
+HostId Transport::host_of(SocketId s) const { return conns_.at(s.conn)->end[s.side].host; }
+HostId Transport::peer_host_of(SocketId s) const { return conns_.at(s.conn)->end[1 - s.side].host; }
+std::uint32_t Transport::peer_address_of(SocketId s) const { return conns_.at(s.conn)->end[1 - s.side].addr; }
+
+std::size_t Transport::open_connections() const {
+  return static_cast<std::size_t>(std::count_if(conns_.begin(), conns_.end(), [](const auto& kv) {
+    for (const Endpoint& e : kv.second->end)
+      if (e.state != TcpState::Closed && e.state != TcpState::TimeWait) return true;
+    return false;
+  }));
+}
+
+std::optional<TcpInfo> Transport::info(SocketId s) const {
+  auto it = conns_.find(s.conn);
+  if (it == conns_.end()) return std::nullopt;
+  const Endpoint& e = it->second->end[s.side];
+  if (e.state == TcpState::Closed) return std::nullopt;
+  TcpInfo i = e.stats;
+  i.mss = e.mss;
+  i.cwnd = e.cwnd;
+  i.ssthresh = e.ssthresh;
+  i.peer_window = e.snd_wnd;
+  i.in_flight = e.snd_max - e.snd_una;
+  i.srtt = e.rto.srtt();
+  i.rttvar = e.rto.rttvar();
+  i.rto = e.rto.rto();
+  i.rtt_samples = e.rto.samples();
+  i.in_recovery = e.in_recovery;
+  return i;
+}
 
 SocketId Transport::connect(HostId from, std::uint32_t to_addr, std::uint16_t port, StreamHandler* handler) {
-  auto c = std::make_unique<Conn>();
-  c->id = next_conn_++;
-  c->host[0] = from;
-  c->addr[0] = net_.host(from).address;
-  c->port[0] = ephemeral_port(from);
-  c->host[1] = net_.host_by_address(to_addr).value_or(kNoHost);
-  c->addr[1] = to_addr;
-  c->port[1] = port;
-  c->handler[0] = handler;
-  // Deterministic initial sequence numbers, distinct per connection and side.
-  c->isn[0] = static_cast<std::uint32_t>(c->id * 0x9E3779B1u);
-  c->isn[1] = static_cast<std::uint32_t>(c->id * 0x85EBCA77u + 0x1000u);
-  c->snd_next[0] = c->isn[0] + 1;
-  c->snd_next[1] = c->isn[1] + 1;
-  c->connect_started = engine_.now();
-  if (c->host[1] != kNoHost)
-    if (auto mtu = net_.path_mtu(from, c->host[1])) c->mss = std::max<std::uint32_t>(*mtu, 576) - kTcpIpHeader;
-  const std::uint64_t id = c->id;
-  conns_.emplace(id, std::move(c));
-  send_syn(id, 0);
+  Busy busy(*this);
+  purge_lingering();
+  auto owned = std::make_unique<Conn>(cfg_);
+  Conn& c = *owned;
+  c.id = next_conn_++;
+  Endpoint& a = c.end[0];
+  Endpoint& b = c.end[1];
+  a.host = from;
+  a.addr = net_.host(from).address;
+  a.port = ephemeral_port(from);
+  b.host = net_.host_by_address(to_addr).value_or(kNoHost);
+  b.addr = to_addr;
+  b.port = port;
+  a.handler = handler;
+  a.state = TcpState::SynSent;
+  a.iss = initial_sequence(c.id, 0, a.incarnation++, cfg_.isn_offset);
+  a.snd_una = a.iss;
+  a.snd_nxt = a.snd_max = a.iss + 1;
+  a.buf_seq = a.iss + 1;
+  a.recover = a.iss;
+  a.own_mss = a.mss = mss_toward(from, b.host);
+  a.rcv_shift = scale_for(cfg_.receive_buffer);
+  c.connect_started = engine_.now();
+  const std::uint64_t id = c.id;
+  conns_.emplace(id, std::move(owned));
+  send_syn(id);
   return SocketId{id, 0};
 }
 
-void Transport::send_syn(std::uint64_t id, int attempt) {
-  auto it = conns_.find(id);
-  if (it == conns_.end()) return;
-  Conn& c = *it->second;
-  if (c.established[0] || c.dead[0]) return;
-  const Time backoff = cfg_.rto_initial << std::min(attempt, 20);
-  if (engine_.now() - c.connect_started >= cfg_.connect_timeout) {
-    const bool reachable = c.host[1] != kNoHost && net_.reachable(c.host[0], c.host[1]);
-    return fail(id, 0, reachable ? NetError::TimedOut : NetError::Unreachable);
-  }
-  Segment syn;
-  syn.seq = c.isn[0];
-  syn.syn = true;
-  report(c, 0, syn, engine_.now());
-  const Time next = std::min(engine_.now() + backoff, c.connect_started + cfg_.connect_timeout);
-  c.syn_timer = engine_.at(next, [this, id, attempt] { send_syn(id, attempt + 1); });
-  if (c.host[1] == kNoHost) return;  // nobody has that address: the SYN goes nowhere
-  net_.transmit(c.host[0], c.host[1], kTcpIpHeader, [this, id] {
-    auto it2 = conns_.find(id);
-    if (it2 == conns_.end()) return;
-    Conn& cc = *it2->second;
-    if (!listening(cc.host[1], cc.port[1])) {
-      // RST back to the client: connection refused.
-      Segment rst;
-      rst.seq = 0;
-      PacketInfo info = packet_info(engine_.now(), false, cc.addr[1], cc.addr[0], cc.port[1], cc.port[0]);
-      info.rst = info.has_ack = true;
-      info.ack = cc.isn[0] + 1;
-      if (observer_) observer_(info);
-      net_.transmit(cc.host[1], cc.host[0], kTcpIpHeader, [this, id] { fail(id, 0, NetError::Refused); }, [] {});
-      return;
-    }
-    // SYN-ACK, retransmitted until the client's ACK arrives.
-    auto synack = [this, id](auto&& self) -> void {
-      auto it3 = conns_.find(id);
-      if (it3 == conns_.end()) return;
-      Conn& k = *it3->second;
-      if (k.established[1] || k.dead[1]) return;
-      if (k.synack_attempts > cfg_.max_retransmissions) return;
-      Segment sa;
-      sa.seq = k.isn[1];
-      sa.syn = true;
-      k.rcv_next[1] = k.isn[0] + 1;
-      report(k, 1, sa, engine_.now());
-      engine_.cancel(k.synack_timer);
-      k.synack_timer = engine_.after(cfg_.rto_initial << std::min(k.synack_attempts++, 20), [self] { self(self); });
-      net_.transmit(k.host[1], k.host[0], kTcpIpHeader, [this, id] {
-        auto it4 = conns_.find(id);
-        if (it4 == conns_.end()) return;
-        Conn& m = *it4->second;
-        if (m.dead[0]) return;
-        const bool first = !m.established[0];
-        m.established[0] = true;
-        m.rcv_next[0] = m.isn[1] + 1;
-        engine_.cancel(m.syn_timer);
-        // The handshake's third packet: the server accepts when it arrives.
-        report_ack(m, 0, engine_.now());
-        net_.transmit(m.host[0], m.host[1], kTcpIpHeader, [this, id] {
-          auto it5 = conns_.find(id);
-          if (it5 == conns_.end()) return;
-          Conn& n = *it5->second;
-          if (n.established[1] || n.dead[1]) return;
-          engine_.cancel(n.synack_timer);
-          auto acc = listeners_.find({n.host[1], n.port[1]});
-          if (acc == listeners_.end()) return fail(id, 0, NetError::Reset);
-          n.established[1] = true;
-          n.handler[1] = acc->second(SocketId{id, 1});
-          if (!n.handler[1]) return fail(id, 0, NetError::Reset);
-          n.handler[1]->on_open(SocketId{id, 1});
-          if (conns_.count(id) && !n.unsent[1].empty()) send(SocketId{id, 1}, std::exchange(n.unsent[1], {}));
-        }, [] {});
-        if (!first) return;
-        if (m.handler[0]) m.handler[0]->on_open(SocketId{id, 0});
-        if (!conns_.count(id)) return;
-        if (!m.unsent[0].empty()) send(SocketId{id, 0}, std::exchange(m.unsent[0], {}));
-        if (m.close_pending[0]) close(SocketId{id, 0});
-      }, [] {});
-    };
-    synack(synack);
-  }, [] {});
+std::uint32_t Transport::mss_toward(HostId from, HostId to) {
+  // The path MTU is known at once (as if path MTU discovery had run): segments fit the
+  // smallest link on the way.
+  std::uint32_t mtu = 1500;
+  if (to != kNoHost)
+    if (auto m = net_.path_mtu(from, to)) mtu = *m;
+  return std::max<std::uint32_t>(mtu, 576) - kTcpIpHeader;
 }
 
-void Transport::send(SocketId s, std::string_view bytes) {
-  auto it = conns_.find(s.conn);
-  if (it == conns_.end() || bytes.empty()) return;
-  Conn& c = *it->second;
-  if (c.dead[s.side] || c.fin_sent[s.side]) return;
-  if (!c.established[s.side]) {
-    c.unsent[s.side].append(bytes);
+void Transport::send_syn(std::uint64_t id) {
+  Busy busy(*this);
+  Conn* c = find(id);
+  if (!c || c->end[0].state != TcpState::SynSent) return;
+  Endpoint& a = c->end[0];
+  if (engine_.now() - c->connect_started >= cfg_.connect_timeout) {
+    const HostId to = c->end[1].host;
+    const bool reachable = to != kNoHost && net_.reachable(a.host, to);
+    return fail(*c, 0, reachable ? NetError::TimedOut : NetError::Unreachable);
+  }
+  const int attempt = a.retries++;
+  if (attempt > 0) {
+    a.handshake_retransmitted = true;
+    ++a.stats.retransmitted_segments;
+  }
+  a.handshake_sent = engine_.now();
+  const std::uint32_t p = new_packet(*c, 0);
+  Packet& syn = (*packets_)[p];
+  syn.seq = a.iss;
+  syn.syn = true;
+  syn.mss = static_cast<std::uint16_t>(std::min<std::uint32_t>(a.own_mss, 65535));
+  if (a.rcv_shift > 0) syn.wscale = static_cast<std::int8_t>(a.rcv_shift);
+  syn.window = window_field(a, true);
+  const Time backoff = cfg_.rto_initial << std::min(attempt, 20);
+  const Time next = std::min(engine_.now() + backoff, c->connect_started + cfg_.connect_timeout);
+  a.rto_timer = engine_.at(next, [this, id] { send_syn(id); });
+  send_packet(p, a.host, c->end[1].host);  // to nobody when no host has that address
+}
+
+void Transport::send_synack(Conn& c) {
+  Endpoint& b = c.end[1];
+  const std::uint32_t p = new_packet(c, 1);
+  Packet& sa = (*packets_)[p];
+  sa.seq = b.iss;
+  sa.syn = sa.has_ack = true;
+  sa.ack = b.rcv_nxt;
+  sa.mss = static_cast<std::uint16_t>(std::min<std::uint32_t>(b.own_mss, 65535));
+  if (b.rcv_shift > 0) sa.wscale = static_cast<std::int8_t>(b.rcv_shift);
+  sa.window = window_field(b, true);
+  b.ack_sent = b.rcv_nxt;
+  b.handshake_sent = engine_.now();
+  send_packet(p, b.host, c.end[0].host);
+}
+
+void Transport::on_synack_timeout(std::uint64_t id) {
+  Busy busy(*this);
+  Conn* c = find(id);
+  if (!c || c->end[1].state != TcpState::SynRcvd) return;
+  Endpoint& b = c->end[1];
+  if (b.retries >= cfg_.max_synack_retransmissions) return drop_end(*c, 1);  // forget the attempt
+  ++b.retries;
+  b.handshake_retransmitted = true;
+  ++b.stats.retransmitted_segments;
+  send_synack(*c);
+  b.rto_timer = engine_.after(cfg_.rto_initial << std::min(b.retries, 20), [this, id] { on_synack_timeout(id); });
+}
+
+// A SYN for an end that does not exist (yet, or any more after a crash).
+void Transport::on_listen_syn(Conn& c, const Packet& p) {
+  Endpoint& b = c.end[1];
+  if (!listening(b.host, b.port)) return answer_with_rst(p);
+  const std::uint32_t incarnation = b.incarnation;
+  const HostId host = b.host;
+  b = Endpoint(cfg_);  // a fresh end: after a crash nothing of the old one survives
+  b.host = host;
+  b.addr = p.dst;
+  b.port = p.dport;
+  b.incarnation = incarnation;
+  b.state = TcpState::SynRcvd;
+  b.irs = p.seq;
+  b.rcv_nxt = b.ack_sent = p.seq + 1;
+  b.iss = initial_sequence(c.id, 1, b.incarnation++, cfg_.isn_offset);
+  b.snd_una = b.iss;
+  b.snd_nxt = b.snd_max = b.buf_seq = b.iss + 1;
+  b.recover = b.iss;
+  b.own_mss = mss_toward(b.host, c.end[0].host);
+  b.mss = std::min<std::uint32_t>(b.own_mss, p.mss ? p.mss : 536);
+  if (p.wscale >= 0 && scale_for(cfg_.receive_buffer) > 0) {  // both ends must offer it
+    b.rcv_shift = scale_for(cfg_.receive_buffer);
+    b.snd_shift = static_cast<std::uint8_t>(std::min<int>(p.wscale, 14));
+  }
+  b.snd_wnd = b.max_snd_wnd = p.window;  // never scaled in a SYN
+  send_synack(c);
+  const std::uint64_t id = c.id;
+  b.rto_timer = engine_.after(cfg_.rto_initial, [this, id] { on_synack_timeout(id); });
+}
+
+void Transport::on_synack(Conn& c, const Packet& p) {
+  Endpoint& a = c.end[0];
+  if (p.rst) {
+    if (p.has_ack && p.ack == a.iss + 1) fail(c, 0, NetError::Refused);
     return;
   }
-  for (std::size_t off = 0; off < bytes.size(); off += c.mss) {
-    auto seg = std::make_shared<Segment>();
-    seg->payload.assign(bytes.substr(off, c.mss));
-    seg->seq = c.snd_next[s.side];
-    c.snd_next[s.side] += static_cast<std::uint32_t>(seg->payload.size());
-    seg->first_sent = engine_.now();
-    send_segment(c, s.side, std::move(seg));
+  if (!(p.syn && p.has_ack && p.ack == a.iss + 1)) return;
+  engine_.cancel(a.rto_timer);
+  a.irs = p.seq;
+  a.rcv_nxt = p.seq + 1;
+  a.snd_una = a.iss + 1;
+  a.mss = std::min<std::uint32_t>(a.own_mss, p.mss ? p.mss : 536);
+  if (p.wscale >= 0 && a.rcv_shift > 0) {
+    a.snd_shift = static_cast<std::uint8_t>(std::min<int>(p.wscale, 14));
+  } else {
+    a.rcv_shift = 0;  // the peer did not offer scaling: neither side scales
   }
+  a.snd_wnd = a.max_snd_wnd = p.window;
+  start_data_phase(a);
+  a.state = TcpState::Established;
+  send_ack(c, 0);  // the handshake's third packet
+  const std::uint64_t id = c.id;
+  if (a.handler && !a.app_closed) a.handler->on_open(SocketId{id, 0});
+  if (a.state == TcpState::Established && a.fin_queued) a.state = TcpState::FinWait1;  // closed before the handshake
+  output(c, 0);
+}
+
+void Transport::start_data_phase(Endpoint& e) {
+  // RTT of the handshake is the first sample; after a lost SYN or SYN-ACK there is none,
+  // the RTO stays at least 3 s (RFC 6298 section 5.7) and the initial window is one
+  // segment (RFC 5681 section 3.1).
+  if (!e.handshake_retransmitted) {
+    e.rto.sample(engine_.now() - e.handshake_sent);
+  } else {
+    e.rto.raise_base(3 * kSecond);
+  }
+  e.rto.reset_backoff();
+  e.retries = 0;
+  const std::uint32_t iw = e.handshake_retransmitted ? 1 : cfg_.initial_window;
+  e.cwnd = iw * e.mss;
+  e.ssthresh = UINT32_MAX;  // "arbitrarily high" (RFC 5681 section 3.1)
+}
+
+void Transport::establish_server(Conn& c, const Packet& p) {
+  Endpoint& b = c.end[1];
+  engine_.cancel(b.rto_timer);
+  b.snd_una = b.iss + 1;
+  b.snd_wnd = static_cast<std::uint32_t>(p.window) << b.snd_shift;
+  b.max_snd_wnd = std::max(b.max_snd_wnd, b.snd_wnd);
+  start_data_phase(b);
+  b.state = TcpState::Established;
+  const std::uint64_t id = c.id;
+  auto acc = listeners_.find({b.host, b.port});
+  StreamHandler* h = acc == listeners_.end() ? nullptr : acc->second(SocketId{id, 1});
+  if (!h) {  // the application is gone: refuse with a reset
+    answer_with_rst(p);
+    return drop_end(c, 1);
+  }
+  b.handler = h;
+  h->on_open(SocketId{id, 1});
+}
+
+void Transport::on_arrival(std::uint32_t id) {
+  Busy busy(*this);
+  Packet& p = (*packets_)[id];
+  if (p.udp) {
+    const auto to = net_.host_by_address(p.dst);
+    auto it = to ? udp_.find({*to, p.dport}) : udp_.end();
+    if (it != udp_.end()) {
+      it->second(p.src, p.sport, p.payload);
+    }
+    return packets_->release(id);
+  }
+  purge_lingering();
+  Conn* c = find(p.conn);
+  bool kept = false;
+  if (!c) {
+    answer_with_rst(p);
+  } else {
+    Endpoint& e = c->end[p.to_side];
+    if (e.state == TcpState::Closed) {
+      if (p.to_side == 1 && p.syn && !p.has_ack)
+        on_listen_syn(*c, p);
+      else
+        answer_with_rst(p);
+    } else {
+      kept = on_segment(*c, p.to_side, id);
+    }
+    mark_for_reap(p.conn);
+  }
+  if (!kept) packets_->release(id);
+}
+
+bool Transport::on_segment(Conn& c, int side, std::uint32_t id) {
+  const Packet& p = (*packets_)[id];
+  Endpoint& e = c.end[side];
+  switch (e.state) {
+    case TcpState::SynSent:
+      on_synack(c, p);
+      return false;
+    case TcpState::SynRcvd:
+      if (p.rst) {
+        drop_end(c, 1);  // back to listening
+        return false;
+      }
+      if (p.syn && !p.has_ack) {  // our SYN-ACK was lost and the SYN retried
+        send_synack(c);
+        return false;
+      }
+      if (!p.has_ack || p.ack != e.iss + 1) return false;
+      establish_server(c, p);
+      if (e.state != TcpState::Established) return false;
+      break;
+    case TcpState::TimeWait:
+      if (p.fin) send_ack(c, side);  // our last ACK was lost: the peer repeats its FIN
+      return false;
+    default:
+      break;
+  }
+  if (p.rst) {
+    fail(c, side, NetError::Reset);
+    return false;
+  }
+  if (p.syn) {  // a repeated SYN-ACK: our third packet was lost
+    send_ack(c, side);
+    return false;
+  }
+  if (p.has_ack) on_ack(c, side, p);
+  if (e.state == TcpState::Closed) return false;
+  return on_data_or_fin(c, side, id);
+}
+
+void Transport::answer_with_rst(const Packet& p) {
+  if (p.rst || p.udp) return;
+  const auto from = net_.host_by_address(p.dst);
+  const auto to = net_.host_by_address(p.src);
+  if (!from || !to) return;
+  const std::uint32_t id = packets_->acquire();
+  Packet& r = (*packets_)[id];
+  r.conn = p.conn;
+  r.to_side = static_cast<std::uint8_t>(1 - p.to_side);
+  r.src = p.dst;
+  r.dst = p.src;
+  r.sport = p.dport;
+  r.dport = p.sport;
+  r.rst = true;
+  if (p.has_ack) {
+    r.seq = p.ack;
+  } else {
+    r.has_ack = true;
+    r.ack = p.seq + p.seq_len();
+  }
+  send_packet(id, *from, *to);
 }
 
 void Transport::close(SocketId s) {
-  auto it = conns_.find(s.conn);
-  if (it == conns_.end()) return;
-  Conn& c = *it->second;
-  c.handler[s.side] = nullptr;
-  if (c.fin_sent[s.side] || c.dead[s.side]) return;
-  if (!c.established[s.side]) {
-    if (s.side == 0 && c.unsent[0].empty()) {  // nothing to say yet: abandon the attempt
-      c.dead[0] = true;
-      engine_.cancel(c.syn_timer);
-      conns_.erase(it);
+  Busy busy(*this);
+  Conn* c = find(s.conn);
+  if (!c) return;
+  Endpoint& e = c->end[s.side];
+  e.handler = nullptr;
+  if (e.app_closed) return;
+  e.app_closed = true;
+  switch (e.state) {
+    case TcpState::SynSent:
+      if (e.sndbuf.empty()) {  // nothing to say yet: abandon the attempt
+        drop_end(*c, s.side);
+        mark_for_reap(s.conn);
+        return;
+      }
+      e.fin_queued = true;  // FIN after the data, once connected
       return;
-    }
-    c.close_pending[s.side] = true;
-    return;
+    case TcpState::Established:
+      e.fin_queued = true;
+      e.state = TcpState::FinWait1;
+      break;
+    case TcpState::CloseWait:
+      e.fin_queued = true;
+      e.state = TcpState::LastAck;
+      break;
+    default:
+      return;
   }
-  auto fin = std::make_shared<Segment>();
-  fin->fin = true;
-  fin->seq = c.snd_next[s.side]++;
-  fin->first_sent = engine_.now();
-  c.fin_sent[s.side] = true;
-  send_segment(c, s.side, std::move(fin));
+  output(*c, s.side);
 }
 
-void Transport::send_segment(Conn& c, int side, std::shared_ptr<Segment> seg) {
-  report(c, side, *seg, engine_.now());
-  const std::uint64_t id = c.id;
-  const auto size = static_cast<std::uint32_t>(kTcpIpHeader + seg->payload.size());
-  net_.transmit(c.host[side], c.host[1 - side], size,
-                [this, id, side, seg] { on_segment_arrival(id, 1 - side, seg); },
-                [this, id, side, seg] {
-                  // Lost: the sender notices when its retransmission timer expires.
-                  auto it = conns_.find(id);
-                  if (it == conns_.end()) return;
-                  if (++seg->attempts > cfg_.max_retransmissions) return fail(id, side, NetError::TimedOut);
-                  Time rto = 0;
-                  for (int i = 0; i < seg->attempts; ++i) rto += cfg_.rto_initial << (i < 20 ? i : 20);
-                  const Time when = std::max(engine_.now(), seg->first_sent + rto);
-                  engine_.at(when, [this, id, side, seg] {
-                    auto it2 = conns_.find(id);
-                    if (it2 != conns_.end()) send_segment(*it2->second, side, seg);
-                  });
-                });
+void Transport::fail(Conn& c, int side, NetError err) {
+  Endpoint& e = c.end[side];
+  StreamHandler* h = e.app_closed ? nullptr : e.handler;
+  drop_end(c, side);
+  mark_for_reap(c.id);
+  if (h) h->on_error(SocketId{c.id, static_cast<std::uint8_t>(side)}, err);
 }
 
-void Transport::on_segment_arrival(std::uint64_t id, int to_side, std::shared_ptr<Segment> seg) {
+void Transport::drop_end(Conn& c, int side) {
+  Endpoint& e = c.end[side];
+  engine_.cancel(e.rto_timer);
+  engine_.cancel(e.delack_timer);
+  for (std::uint32_t p : e.out_of_order) packets_->release(p);
+  e.out_of_order.clear();
+  e.sndbuf.clear();
+  e.handler = nullptr;
+  e.state = TcpState::Closed;
+}
+
+void Transport::mark_for_reap(std::uint64_t id) { reap_pending_.push_back(id); }
+
+void Transport::reap(std::uint64_t id) {
   auto it = conns_.find(id);
   if (it == conns_.end()) return;
-  Conn& c = *it->second;
-  bool in_order = false;
-  if (seg->seq == c.rcv_next[to_side]) {
-    in_order = true;
-    c.out_of_order[to_side].emplace(seg->seq, seg);
-    deliver_in_order(c, to_side);
-  } else if (seg->seq > c.rcv_next[to_side] && seg->seq - c.rcv_next[to_side] < (1u << 30)) {
-    c.out_of_order[to_side].emplace(seg->seq, seg);
-  }
-  if (!conns_.count(id)) return;
-  // A reply sent while handling the data already carried the acknowledgement; a pure ACK
-  // now would be a duplicate. Out-of-order or repeated segments do get a (real) dup ACK.
-  if (!in_order || c.acked[to_side] != c.rcv_next[to_side]) report_ack(c, to_side, engine_.now());
+  const Conn& c = *it->second;
+  if (c.end[0].state == TcpState::Closed && c.end[1].state == TcpState::Closed) conns_.erase(it);
 }
 
-void Transport::deliver_in_order(Conn& c, int side) {
-  const std::uint64_t id = c.id;
-  auto& ooo = c.out_of_order[side];
-  while (!ooo.empty() && ooo.begin()->first == c.rcv_next[side]) {
-    std::shared_ptr<Segment> seg = ooo.begin()->second;
-    ooo.erase(ooo.begin());
-    if (seg->fin) {
-      c.rcv_next[side] += 1;
-      c.fin_rcvd[side] = true;
-      if (StreamHandler* h = c.handler[side]) h->on_peer_closed(SocketId{id, static_cast<std::uint8_t>(side)});
-      maybe_finish(id);
-      return;
+void Transport::enter_lingering(Conn& c, int side, TcpState state) {
+  Endpoint& e = c.end[side];
+  e.state = state;
+  e.linger_since = engine_.now();
+  if (state == TcpState::TimeWait) engine_.cancel(e.rto_timer);
+  lingering_.emplace_back(engine_.now(), c.id);
+}
+
+// Ends in TIME-WAIT (2 MSL) or orphaned in FIN-WAIT-2 (Linux tcp_fin_timeout, the same
+// 60 s) are dropped lazily, without an event each.
+void Transport::purge_lingering() {
+  const Time now = engine_.now();
+  while (!lingering_.empty() && lingering_.front().first + cfg_.time_wait <= now) {
+    const std::uint64_t id = lingering_.front().second;
+    lingering_.pop_front();
+    Conn* c = find(id);
+    if (!c) continue;
+    for (int side = 0; side < 2; ++side) {
+      Endpoint& e = c->end[side];
+      const bool lingering = e.state == TcpState::TimeWait || (e.state == TcpState::FinWait2 && e.app_closed);
+      if (lingering && e.linger_since + cfg_.time_wait <= now) drop_end(*c, side);
     }
-    c.rcv_next[side] += static_cast<std::uint32_t>(seg->payload.size());
-    if (StreamHandler* h = c.handler[side]) h->on_data(SocketId{id, static_cast<std::uint8_t>(side)}, seg->payload);
-    if (!conns_.count(id)) return;  // the handler's reaction ended the connection
+    mark_for_reap(id);
   }
-}
-
-void Transport::maybe_finish(std::uint64_t id) {
-  engine_.after(0, [this, id] {
-    auto it = conns_.find(id);
-    if (it == conns_.end()) return;
-    Conn& c = *it->second;
-    const bool side_done[2] = {c.dead[0] || (c.fin_sent[0] && c.fin_rcvd[1]),
-                               c.dead[1] || (c.fin_sent[1] && c.fin_rcvd[0])};
-    if (side_done[0] && side_done[1]) conns_.erase(it);
-  });
-}
-
-void Transport::fail(std::uint64_t id, int side, NetError err) {
-  auto it = conns_.find(id);
-  if (it == conns_.end()) return;
-  Conn& c = *it->second;
-  StreamHandler* h[2] = {c.handler[0], c.handler[1]};
-  const bool was_open[2] = {!c.dead[0], !c.dead[1]};
-  c.handler[0] = c.handler[1] = nullptr;
-  c.dead[0] = c.dead[1] = true;
-  engine_.cancel(c.syn_timer);
-  engine_.cancel(c.synack_timer);
-  conns_.erase(it);
-  if (h[side] && was_open[side]) h[side]->on_error(SocketId{id, static_cast<std::uint8_t>(side)}, err);
-  if (h[1 - side] && was_open[1 - side])
-    h[1 - side]->on_error(SocketId{id, static_cast<std::uint8_t>(1 - side)}, NetError::Reset);
 }
 
 void Transport::crash_host(HostId host) {
+  Busy busy(*this);
   std::vector<std::pair<std::uint64_t, int>> victims;
-  for (auto& [id, c] : conns_) {
+  for (auto& [id, c] : conns_)
     for (int side = 0; side < 2; ++side)
-      if (c->host[side] == host) victims.emplace_back(id, side);
-  }
+      if (c->end[side].host == host && c->end[side].state != TcpState::Closed) victims.emplace_back(id, side);
   std::sort(victims.begin(), victims.end());  // deterministic order
   for (auto [id, side] : victims) {
-    auto it = conns_.find(id);
-    if (it == conns_.end()) continue;
-    StreamHandler* own = it->second->dead[side] ? nullptr : it->second->handler[side];
-    it->second->handler[side] = nullptr;  // the crashed host's agents are gone
-    fail(id, 1 - side, NetError::Reset);
-    // The crashed end hears of it last, with its host already down, only so that a
-    // self-owned client session can drop its timers; it must not act on it. Without
-    // this, an SMTP client's timeout fired minutes later, after the restart, and its
-    // caller went on to the next MX: a second delivery of an already requeued message.
+    Conn* c = find(id);
+    if (!c) continue;
+    Endpoint& e = c->end[side];
+    StreamHandler* own = e.app_closed ? nullptr : e.handler;
+    drop_end(*c, side);  // silently: not a packet leaves the crashed host
+    mark_for_reap(id);
     if (own) own->on_error(SocketId{id, static_cast<std::uint8_t>(side)}, NetError::Reset);
   }
   for (auto it = udp_.begin(); it != udp_.end();) it = it->first.first == host ? udp_.erase(it) : std::next(it);
 }
 
-void Transport::report(Conn& c, int side, const Segment& seg, Time when) {
-  if (!observer_) return;
-  PacketInfo info = packet_info(when, false, c.addr[side], c.addr[1 - side], c.port[side], c.port[1 - side]);
-  info.seq = seg.seq;
-  info.syn = seg.syn;
-  info.fin = seg.fin;
-  info.has_ack = !(seg.syn && side == 0);
-  info.ack = info.has_ack ? c.rcv_next[side] : 0;
-  if (info.has_ack) c.acked[side] = info.ack;
-  info.payload = seg.payload;
-  observer_(info);
+std::uint32_t Transport::new_packet(const Conn& c, int from_side) {
+  const std::uint32_t id = packets_->acquire();
+  Packet& p = (*packets_)[id];
+  const Endpoint& from = c.end[from_side];
+  const Endpoint& to = c.end[1 - from_side];
+  p.conn = c.id;
+  p.to_side = static_cast<std::uint8_t>(1 - from_side);
+  p.src = from.addr;
+  p.dst = to.addr;
+  p.sport = from.port;
+  p.dport = to.port;
+  return id;
 }
 
-void Transport::report_ack(Conn& c, int side, Time when) {
-  if (!observer_) return;
-  PacketInfo info = packet_info(when, false, c.addr[side], c.addr[1 - side], c.port[side], c.port[1 - side]);
-  info.seq = c.snd_next[side];
-  info.has_ack = true;
-  info.ack = c.rcv_next[side];
-  c.acked[side] = info.ack;
-  observer_(info);
+void Transport::send_packet(std::uint32_t id, HostId from, HostId to) {
+  const Packet& p = (*packets_)[id];
+  bool lose = false;
+  if (observer_ || loss_filter_) {
+    PacketInfo info;
+    info.time = engine_.now();
+    info.udp = p.udp;
+    info.src = p.src;
+    info.dst = p.dst;
+    info.sport = p.sport;
+    info.dport = p.dport;
+    info.seq = p.seq;
+    info.ack = p.ack;
+    info.syn = p.syn;
+    info.fin = p.fin;
+    info.rst = p.rst;
+    info.has_ack = p.has_ack;
+    info.psh = p.psh;
+    info.window = p.window;
+    info.mss = p.mss;
+    info.wscale = p.wscale;
+    info.payload = p.payload;
+    if (observer_) observer_(info);
+    if (loss_filter_) lose = loss_filter_(info);
+  }
+  if (to == kNoHost) return packets_->release(id);
+  net_.transmit(from, to, p.wire_size(), [this, id] { on_arrival(id); }, [this, id] { packets_->release(id); },
+                lose);
 }
 
 void Transport::bind_udp(HostId host, std::uint16_t port, DatagramHandler handler) {
@@ -368,20 +553,15 @@ void Transport::unbind_udp(HostId host, std::uint16_t port) { udp_.erase({host, 
 
 void Transport::send_datagram(HostId from, std::uint16_t from_port, std::uint32_t to_addr, std::uint16_t to_port,
                               std::string bytes) {
-  const std::uint32_t from_addr = net_.host(from).address;
-  if (observer_) {
-    PacketInfo info = packet_info(engine_.now(), true, from_addr, to_addr, from_port, to_port);
-    info.payload = bytes;
-    observer_(info);
-  }
-  const auto to = net_.host_by_address(to_addr);
-  if (!to) return;
-  const auto size = static_cast<std::uint32_t>(kUdpIpHeader + bytes.size());
-  auto payload = std::make_shared<std::string>(std::move(bytes));
-  net_.transmit(from, *to, size, [this, to = *to, to_port, from_addr, from_port, payload] {
-    auto it = udp_.find({to, to_port});
-    if (it != udp_.end()) it->second(from_addr, from_port, *payload);
-  }, [] {});
+  const std::uint32_t id = packets_->acquire();
+  Packet& p = (*packets_)[id];
+  p.udp = true;
+  p.src = net_.host(from).address;
+  p.dst = to_addr;
+  p.sport = from_port;
+  p.dport = to_port;
+  p.payload = std::move(bytes);
+  send_packet(id, from, net_.host_by_address(to_addr).value_or(kNoHost));
 }
 
 }  // namespace mailsim::sim

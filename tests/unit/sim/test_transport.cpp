@@ -58,12 +58,15 @@ TEST_CASE("a stream's delivery time over three hops matches the hand computation
   auto path = [&](std::uint64_t n) {
     return hop(n, 10'000'000, 2000) + hop(n, 1'000'000, 20000) + hop(n, 100'000'000, 5000);
   };
-  // 40-octet SYN: 32 + 2000, 320 + 20000, 4 (3.2 rounded up) + 5000 = 27356 us each way.
+  // SYN and SYN-ACK carry the MSS option: 44 octets, 36 (35.2 up) + 2000, 352 + 20000,
+  // 4 (3.52 up) + 5000 = 27392 us each way. The third packet, a bare ACK, has 40 octets:
+  // 32 + 2000, 320 + 20000, 4 (3.2 up) + 5000 = 27356 us.
+  REQUIRE(path(44) == 27392);
   REQUIRE(path(40) == 27356);
   w.engine.run();
-  const Time syn_ack_back = 2 * path(40);
+  const Time syn_ack_back = 2 * path(44);
   REQUIRE(client.opened == syn_ack_back);
-  REQUIRE(server.opened == 3 * path(40));  // the server accepts on the third packet
+  REQUIRE(server.opened == 2 * path(44) + path(40));  // the server accepts on the third packet
 
   // 1000 octets of payload travel as one 1040-octet segment (MSS 1460).
   const std::string payload(1000, 'x');
@@ -112,7 +115,7 @@ TEST_CASE("connecting to a port nobody listens on is refused", "[transport]") {
 TEST_CASE("an unreachable host times out the connect", "[transport]") {
   Line3 w;
   w.net.set_link_up(w.l2, false);
-  Transport t(w.engine, w.net, TransportConfig{kSecond, 6, 10 * kSecond});
+  Transport t(w.engine, w.net, [] { TransportConfig c; c.connect_timeout = 10 * kSecond; return c; }());
   Recorder client(w.engine);
   t.connect(w.a, 0x0A000004, 25, &client);
   w.engine.run();
@@ -131,13 +134,13 @@ TEST_CASE("a link that comes back lets a retried SYN through", "[transport]") {
   w.engine.run();
   REQUIRE_FALSE(client.error);
   // SYNs at 0, 1 s and 3 s (backoff 1 s, 2 s): the one at 3 s gets through.
-  REQUIRE(client.opened == 3 * kSecond + 2 * 27356);
+  REQUIRE(client.opened == 3 * kSecond + 2 * 27392);
 }
 
 TEST_CASE("lost segments are retransmitted and data arrives intact and in order", "[transport]") {
   Line3 w;
   w.net.set_extra_loss(w.l2, 0.3);
-  Transport t(w.engine, w.net, TransportConfig{200 * kMillisecond, 12, 60 * kSecond});
+  Transport t(w.engine, w.net, TransportConfig{});
   Recorder client(w.engine), server(w.engine);
   t.listen(w.b, 25, [&](SocketId) { return &server; });
   SocketId s = t.connect(w.a, 0x0A000004, 25, &client);
