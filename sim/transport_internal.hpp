@@ -123,6 +123,7 @@ struct Transport::Endpoint {
   bool fin_queued = false;
   std::uint32_t snd_wnd = 0, max_snd_wnd = 0;
   std::uint32_t cwnd = 0, ssthresh = 0, recover = 0;
+  std::uint32_t ca_acked = 0;  // octets acknowledged toward the next congestion-avoidance step
   int dupacks = 0;
   bool in_recovery = false, partial_seen = false;
   Time last_send = -1;

@@ -166,8 +166,7 @@ void Transport::on_ack(Conn& c, int side, const Packet& p) {
     e.rto.sample(engine_.now() - e.rtt_start);
     e.timing = false;
   }
-  e.retries = 0;
-  e.rto.reset_backoff();
+  e.retries = 0;  // the backed-off RTO itself stays until a valid sample (RFC 6298 section 5)
   const std::uint32_t end = e.data_end();
   const std::uint32_t upto = seq_lt(ack, end) ? ack : end;
   if (seq_gt(upto, e.buf_seq)) {
@@ -195,10 +194,17 @@ void Transport::on_ack(Conn& c, int side, const Packet& p) {
     // Grow only while the window is what limits the sender (RFC 7661): an application
     // writing little, or the peer's window, must not inflate cwnd without bound.
     if (flight_before + e.mss > e.cwnd) {
-      if (e.cwnd < e.ssthresh)
+      if (e.cwnd < e.ssthresh) {
         e.cwnd += std::min(acked, 2 * e.mss);  // slow start, byte counting with L = 2 (RFC 3465)
-      else
-        e.cwnd += std::max<std::uint32_t>(1, static_cast<std::uint32_t>(std::uint64_t{e.mss} * e.mss / e.cwnd));
+      } else {
+        // Congestion avoidance by counting octets (RFC 5681 section 3.1, the recommended
+        // form): one SMSS per window acknowledged, so delayed ACKs do not slow it down.
+        e.ca_acked += acked;
+        if (e.ca_acked >= e.cwnd) {
+          e.ca_acked -= e.cwnd;
+          e.cwnd += e.mss;
+        }
+      }
       e.cwnd = std::min(e.cwnd, kMaxCwnd);
     }
   }

@@ -127,3 +127,65 @@ TEST_CASE("a small SMTP-like exchange is written as a valid pcap", "[pcap]") {
         std::vector<std::uint8_t>{0x02, 0, 10, 0, 0, 2, 0x02, 0, 10, 0, 0, 1});
   CHECK(syn[47] == 0x02);
 }
+
+namespace {
+// Runs a short exchange with `cfg` and returns the captured frames.
+std::vector<std::vector<std::uint8_t>> capture_frames(const TransportConfig& cfg) {
+  const auto path = std::filesystem::temp_directory_path() /
+                    ("mailsim-test-pcap-opt-" + std::to_string(::getpid()) + ".pcap");
+  {
+    Engine engine;
+    Network net{engine};
+    const HostId a = net.add_host({"a", 0x0A000001, "pc"});
+    const HostId b = net.add_host({"b", 0x0A000002, "mailserver"});
+    net.add_link({a, b, 2 * kMillisecond, 10'000'000, 0.0, 1400});
+    Transport t(engine, net, cfg);
+    PcapWriter pcap(path.string());
+    t.set_observer([&](const PacketInfo& p) { pcap.write(p); });
+    Sink client, server;
+    t.listen(b, 25, [&](SocketId) { return &server; });
+    const SocketId c = t.connect(a, 0x0A000002, 25, &client);
+    t.send(c, std::string(5000, 'z'));
+    engine.run();
+  }
+  std::ifstream in(path, std::ios::binary);
+  const std::vector<std::uint8_t> file((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::filesystem::remove(path);
+  std::vector<std::vector<std::uint8_t>> frames;
+  for (std::size_t at = 24; at + 16 <= file.size();) {
+    const std::uint32_t caplen = rd32(file, at + 8);
+    frames.emplace_back(file.begin() + static_cast<long>(at + 16), file.begin() + static_cast<long>(at + 16 + caplen));
+    at += 16 + caplen;
+  }
+  return frames;
+}
+}  // namespace
+
+TEST_CASE("SYN segments carry the MSS option and every segment the real window", "[pcap]") {
+  const auto frames = capture_frames(TransportConfig{});
+  REQUIRE(frames.size() > 6);
+  for (std::size_t i = 0; i < 2; ++i) {  // SYN, SYN-ACK
+    const auto& f = frames[i];
+    CHECK((f[47] & 0x02) == 0x02);
+    CHECK(f[46] >> 4 == 6);  // 24-octet header
+    CHECK(std::vector<std::uint8_t>(f.begin() + 54, f.begin() + 58) ==
+          std::vector<std::uint8_t>{2, 4, 0x05, 0x50});  // MSS 1360: the 1400-octet link
+    CHECK(be16(f, 48) == 65535);
+  }
+  for (std::size_t i = 2; i < frames.size(); ++i) {
+    CHECK(frames[i][46] >> 4 == 5);
+    CHECK(be16(frames[i], 48) == 65535);
+    CHECK(be16(frames[i], 16) <= 1400);
+  }
+}
+
+TEST_CASE("a receive buffer above 64 KB is announced with the window scale option", "[pcap]") {
+  TransportConfig cfg;
+  cfg.receive_buffer = 256 * 1024;
+  const auto frames = capture_frames(cfg);
+  const auto& syn = frames.at(0);
+  CHECK(syn[46] >> 4 == 7);  // MSS, NOP, window scale
+  CHECK(std::vector<std::uint8_t>(syn.begin() + 58, syn.begin() + 62) == std::vector<std::uint8_t>{1, 3, 3, 3});
+  CHECK(be16(syn, 48) == 65535);
+  CHECK(be16(frames.at(3), 48) == 256 * 1024 / 8);  // scaled by 2^3 after the handshake
+}
