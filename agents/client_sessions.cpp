@@ -4,20 +4,27 @@ namespace mailsim::agents {
 
 namespace {
 
+// How long a client waits: for the greeting, after a command, after a message's content.
+struct Waits {
+  sim::Time greeting, command, content;
+};
+
 // Core must offer receive(), take_output(), done(), timeout(), connection_lost(), result().
 template <class Core, class Outcome>
 class ClientSession : public sim::StreamHandler {
  public:
   template <class... CoreArgs>
-  ClientSession(Context& ctx, WireParty party, std::function<void(Outcome)> done, CoreArgs&&... args)
-      : ctx_(ctx), party_(std::move(party)), core_(std::forward<CoreArgs>(args)...), done_(std::move(done)) {}
+  ClientSession(Context& ctx, WireParty party, OnOwnHostCrash on_crash, Waits waits,
+                std::function<void(Outcome)> done, CoreArgs&&... args)
+      : ctx_(ctx), party_(std::move(party)), on_crash_(on_crash), waits_(waits),
+        core_(std::forward<CoreArgs>(args)...), done_(std::move(done)) {}
 
   void connect(sim::HostId from, std::uint32_t to_addr, std::uint16_t port) {
     host_ = from;
     sock_ = ctx_.transport.connect(from, to_addr, port, this);
     party_.conn = sock_.conn;
     if (!party_.msg.empty()) ctx_.trace.tag_connection(sock_.conn, party_.msg);
-    arm(ctx_.timeouts.smtp_greeting);
+    arm(waits_.greeting);
   }
 
   void on_open(sim::SocketId) override { opened_ = true; }
@@ -32,10 +39,8 @@ class ClientSession : public sim::StreamHandler {
   void on_error(sim::SocketId, sim::NetError e) override {
     closed_ = true;  // the transport already forgot this end
     if (!ctx_.net.host_up(host_)) {
-      // Our own host crashed. A mail server's MTA is gone with it: nobody is told (its
-      // queue retries after the restart); just free the session and its timer. A PC's MUA
-      // is not crashed by a host fault: as before, its own timeout reports the failure.
-      if (party_.self.agent != "MTA") return;
+      // Our own host crashed: the caller said whether this program dies with it.
+      if (on_crash_ == OnOwnHostCrash::KeepWaiting) return;
       finished_ = true;
       ctx_.engine.cancel(timer_);
       ctx_.engine.after(0, [this] { ctx_.sessions.release(this); });
@@ -63,7 +68,7 @@ class ClientSession : public sim::StreamHandler {
     for (const auto& o : out) content |= o.kind == decltype(o.kind)::Content;
     send_outputs(ctx_, sock_, party_, out);
     if (core_.done()) return finish(std::nullopt);
-    arm(content ? ctx_.timeouts.smtp_data_end : ctx_.timeouts.smtp_command);
+    arm(content ? waits_.content : waits_.command);
   }
   void finish(std::optional<sim::NetError> err) {
     if (finished_) return;
@@ -80,6 +85,8 @@ class ClientSession : public sim::StreamHandler {
 
   Context& ctx_;
   WireParty party_;
+  OnOwnHostCrash on_crash_;
+  Waits waits_;
   Core core_;
   std::function<void(Outcome)> done_;
   sim::SocketId sock_;
@@ -91,21 +98,25 @@ class ClientSession : public sim::StreamHandler {
 }  // namespace
 
 void start_smtp_session(Context& ctx, sim::HostId from, std::uint32_t to_addr, std::uint16_t port, WireParty party,
-                        smtp::ClientConfig config, smtp::Transaction txn, std::function<void(SmtpOutcome)> done) {
+                        OnOwnHostCrash on_crash, smtp::ClientConfig config, smtp::Transaction txn,
+                        std::function<void(SmtpOutcome)> done) {
   party.direction = sim::Direction::Request;
   party.protocol = "SMTP";
   using Session = ClientSession<smtp::SmtpClient, SmtpOutcome>;
-  auto* s = ctx.sessions.adopt(
-      std::make_unique<Session>(ctx, std::move(party), std::move(done), std::move(config), std::move(txn)));
+  const Waits waits{ctx.timeouts.smtp_greeting, ctx.timeouts.smtp_command, ctx.timeouts.smtp_data_end};
+  auto* s = ctx.sessions.adopt(std::make_unique<Session>(ctx, std::move(party), on_crash, waits, std::move(done),
+                                                         std::move(config), std::move(txn)));
   s->connect(from, to_addr, port);
 }
 
 void start_pop3_session(Context& ctx, sim::HostId from, std::uint32_t to_addr, std::uint16_t port, WireParty party,
-                        pop3::ClientConfig config, std::function<void(Pop3Outcome)> done) {
+                        OnOwnHostCrash on_crash, pop3::ClientConfig config, std::function<void(Pop3Outcome)> done) {
   party.direction = sim::Direction::Request;
   party.protocol = "POP3";
   using Session = ClientSession<pop3::Pop3Client, Pop3Outcome>;
-  auto* s = ctx.sessions.adopt(std::make_unique<Session>(ctx, std::move(party), std::move(done), std::move(config)));
+  const sim::Time wait = ctx.timeouts.pop3_reply;
+  auto* s = ctx.sessions.adopt(std::make_unique<Session>(ctx, std::move(party), on_crash, Waits{wait, wait, wait},
+                                                         std::move(done), std::move(config)));
   s->connect(from, to_addr, port);
 }
 

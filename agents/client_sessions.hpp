@@ -1,7 +1,7 @@
 #pragma once
 // Client sides of a connection: one sans-I/O core (SMTP or POP3) driven over a simulated
-// socket, with RFC 5321 timeouts. A session owns itself: it is created by start_*, reports
-// once through its callback and then frees itself.
+// socket, with its protocol's timeouts. A session owns itself: it is created by start_*,
+// reports once through its callback and then frees itself.
 #include <functional>
 #include <optional>
 
@@ -22,12 +22,24 @@ struct Pop3Outcome {
   std::uint64_t conn = 0;
 };
 
+// What a crash of the client's own host does to its session, decided by the caller.
+enum class OnOwnHostCrash {
+  // The program dies with its host (a mail server's MTA): the session ends without a
+  // report; the queue, kept as if on disk, retries after the restart.
+  Vanish,
+  // The program is not modelled as crashing (an MUA on a PC whose host goes down): it
+  // keeps waiting, and its own timeout reports the failure.
+  KeepWaiting,
+};
+
 // `party` names the client (self) and server (peer), the step and the message; its
-// conn is filled in here.
+// conn is filled in here. SMTP sessions wait as RFC 5321 section 4.5.3.2 says; POP3
+// sessions wait `timeouts.pop3_reply` for each reply.
 void start_smtp_session(Context& ctx, sim::HostId from, std::uint32_t to_addr, std::uint16_t port, WireParty party,
-                        smtp::ClientConfig config, smtp::Transaction txn, std::function<void(SmtpOutcome)> done);
+                        OnOwnHostCrash on_crash, smtp::ClientConfig config, smtp::Transaction txn,
+                        std::function<void(SmtpOutcome)> done);
 
 void start_pop3_session(Context& ctx, sim::HostId from, std::uint32_t to_addr, std::uint16_t port, WireParty party,
-                        pop3::ClientConfig config, std::function<void(Pop3Outcome)> done);
+                        OnOwnHostCrash on_crash, pop3::ClientConfig config, std::function<void(Pop3Outcome)> done);
 
 }  // namespace mailsim::agents

@@ -22,6 +22,9 @@ struct Timeouts {
   sim::Time smtp_data_end = 10 * sim::kMinute;
   sim::Time smtp_server_idle = 5 * sim::kMinute;
   sim::Time pop3_autologout = 10 * sim::kMinute;
+  // A POP3 client's wait for the greeting and for each reply. RFC 1939 sets none for
+  // clients; 5 minutes is fetchmail's default (its `timeout`, 300 s).
+  sim::Time pop3_reply = 5 * sim::kMinute;
   sim::Time dns_query = 5 * sim::kSecond;
   int dns_attempts = 3;
 };

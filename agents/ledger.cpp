@@ -100,7 +100,12 @@ void Ledger::deferred(const std::string& id, const std::string& address, sim::Ti
 }
 
 void Ledger::delivered(const std::string& id, const std::string& address, sim::Time t) {
-  if (RcptRecord* r = rcpt(id, address); r && !is_final(r->status)) {
+  RcptRecord* r = rcpt(id, address);
+  if (r && r->status == RcptStatus::Delivered) {
+    ++r->duplicates;
+    return;
+  }
+  if (r && !is_final(r->status)) {
     r->status = RcptStatus::Delivered;
     r->delivered_us = t;
     r->next_retry_us = -1;
@@ -145,6 +150,7 @@ Totals Ledger::totals() const {
         default: ++t.queued; break;
       }
       if (r.retrieved_us >= 0) ++t.retrieved;
+      t.duplicates += static_cast<std::uint64_t>(r.duplicates);
     }
   }
   return t;
@@ -168,6 +174,7 @@ nlohmann::json Ledger::summary_json(sim::Time end) const {
   j["end_us"] = end;
   j["totals"] = {{"submitted", t.submitted}, {"delivered", t.delivered}, {"bounced", t.bounced},
                  {"queued", t.queued},       {"rejected", t.rejected},   {"retrieved", t.retrieved}};
+  if (t.duplicates) j["totals"]["duplicates"] = t.duplicates;
   nlohmann::json msgs = nlohmann::json::array(), bounces = nlohmann::json::array();
   for (const auto& m : messages_) {
     nlohmann::json mj;
@@ -188,6 +195,7 @@ nlohmann::json Ledger::summary_json(sim::Time end) const {
       rj["bounced_us"] = opt(r.bounced_us);
       if (r.status == RcptStatus::Queued) rj["next_retry_us"] = opt(r.next_retry_us);
       rj["attempts"] = r.attempts;
+      if (r.duplicates) rj["duplicates"] = r.duplicates;
       if (!r.detail.empty()) rj["detail"] = r.detail;
       rs.push_back(rj);
     }

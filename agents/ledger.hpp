@@ -25,6 +25,9 @@ struct RcptRecord {
   sim::Time delivered_us = -1, retrieved_us = -1, bounced_us = -1, next_retry_us = -1;
   std::string detail;  // the reply or reason for a bounce, rejection or deferral
   int attempts = 0;
+  // Copies stored after the first (a 250 lost before it reached the sender, which then
+  // retried, as RFC 5321 section 6.1 allows): the recipient still counts once.
+  int duplicates = 0;
 };
 
 struct MessageRecord {
@@ -39,6 +42,7 @@ struct MessageRecord {
 
 struct Totals {
   std::uint64_t submitted = 0, delivered = 0, bounced = 0, queued = 0, rejected = 0, retrieved = 0;
+  std::uint64_t duplicates = 0;  // extra copies, outside the conservation sum
 };
 
 class Ledger {

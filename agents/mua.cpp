@@ -49,7 +49,8 @@ void Mua::compose_and_submit(const PlannedMessage& m) {
       break;
     }
   const std::string id = m.id;
-  start_smtp_session(ctx_, host_, config_.server_address, kPortSubmission, party, std::move(cc), std::move(txn),
+  start_smtp_session(ctx_, host_, config_.server_address, kPortSubmission, party, OnOwnHostCrash::KeepWaiting,
+                     std::move(cc), std::move(txn),
                      [this, id](SmtpOutcome o) {
                        using O = smtp::ClientResult::Outcome;
                        ctx_.ledger.submitted(id, ctx_.engine.now());
@@ -89,7 +90,8 @@ void Mua::poll() {
   pc.user = config_.address;
   pc.password = config_.password;
   pc.delete_after_retrieve = !config_.keep_on_server;
-  start_pop3_session(ctx_, host_, config_.server_address, kPortPop3, party, std::move(pc), [this](Pop3Outcome o) {
+  start_pop3_session(ctx_, host_, config_.server_address, kPortPop3, party, OnOwnHostCrash::KeepWaiting,
+                     std::move(pc), [this](Pop3Outcome o) {
     polling_now_ = false;
     std::string only_msg;
     for (const auto& m : o.result.messages) {

@@ -60,7 +60,7 @@ void RemoteDelivery::try_target(std::shared_ptr<DeliveryJob> job, std::vector<Mx
       break;
     }
   start_smtp_session(
-      ctx_, host_, target.address, kPortSmtp, party, std::move(cc), std::move(txn),
+      ctx_, host_, target.address, kPortSmtp, party, OnOwnHostCrash::Vanish, std::move(cc), std::move(txn),
       [this, job, targets, i, done, target](SmtpOutcome o) {
         using O = smtp::ClientResult::Outcome;
         if (o.net_error) {

@@ -31,6 +31,7 @@ World::World(const Scenario& scenario, RunOptions options)
   t.smtp_data_end = scaled(t.smtp_data_end, k);
   t.smtp_server_idle = scaled(t.smtp_server_idle, k);
   t.pop3_autologout = scaled(t.pop3_autologout, k);
+  t.pop3_reply = scaled(t.pop3_reply, k);
 
   for (const auto& h : scenario_.hosts) net_.add_host(sim::HostSpec{h.name, h.address, to_string(h.role)});
   for (const auto& l : scenario_.links)
