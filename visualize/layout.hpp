@@ -16,8 +16,8 @@ struct Point {
 
 // Drawing units are SVG user units at 100 % zoom. Every host box has the same size; a slot is
 // a box plus the gap to its neighbour, a row pitch a box plus the gap to the next row.
-inline constexpr double kBoxW = 236, kBoxH = 104;
-inline constexpr double kSlot = 276, kRowPitch = 176;
+inline constexpr double kBoxW = 252, kBoxH = 104;
+inline constexpr double kSlot = 292, kRowPitch = 176;
 inline constexpr double kMaxHint = 100;  // |x| (slots) and |y| (rows) of a "pos" hint
 
 struct NetworkLayout {

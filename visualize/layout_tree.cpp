@@ -275,11 +275,17 @@ class PartPlacer {
     if (branches.size() < 2 || members.size() > kMaxCentreSearch) return false;
     for (const int v : members)
       if (v != root && s_.children[v].empty()) ++s_.leaves[s_.top[v]];
+    // The sender's branch goes up and the recipient's down first; the others then go where
+    // they are linked to, else to the lighter side.
     int up = 0, down = 0;
-    for (const int b : branches) {  // already ordered: sender's first, recipient's last
+    for (const int b : branches) {
+      if (b == left_) up += std::max(1, s_.leaves[b]);
+      if (b == right_) down += std::max(1, s_.leaves[b]);
+    }
+    for (const int b : branches) {
       const bool go_up = b == left_ || (b != right_ && (s_.pull[b] > 0 || (s_.pull[b] == 0 && up <= down)));
       s_.above[b] = go_up;
-      (go_up ? up : down) += std::max(1, s_.leaves[b]);
+      if (b != left_ && b != right_) (go_up ? up : down) += std::max(1, s_.leaves[b]);
     }
     if (up == 0 || down == 0) return false;
     auto in_half = [&](int v, bool upper) { return v == root || static_cast<bool>(s_.above[s_.top[v]]) == upper; };

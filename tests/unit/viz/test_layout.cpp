@@ -86,21 +86,22 @@ json random_network(std::mt19937& rng, int n, double extra_links, double hint_sh
 
 }  // namespace
 
-TEST_CASE("every scenario's network is drawn without overlaps or links behind boxes", "[layout]") {
-  const auto dir = std::filesystem::path(MAILSIM_SOURCE_DIR) / "scenarios";
+TEST_CASE("every scenario's and template's network is drawn without overlaps or links behind boxes", "[layout]") {
+  const auto root = std::filesystem::path(MAILSIM_SOURCE_DIR) / "scenarios";
   int checked = 0;
-  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
-    if (entry.path().extension() != ".json" || entry.path().filename().string().ends_with(".schema.json")) continue;
-    INFO(entry.path().filename().string());
-    const Drawn d(trace_of_scenario(json::parse(vizt::read(entry.path()))));
-    const auto problems = layout_problems(d.model, d.layout);
-    CHECK(problems.empty());
-    if (!problems.empty()) WARN(joined(problems));
-    for (const auto& l : d.layout.links) CHECK(l.size() >= 2);
-    WARN(entry.path().filename().string() << ": " << d.layout.width << " x " << d.layout.height);
-    ++checked;
-  }
-  CHECK(checked >= 13);
+  for (const auto& dir : {root, root / "templates"})
+    for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+      if (entry.path().extension() != ".json" || entry.path().filename().string().ends_with(".schema.json")) continue;
+      INFO(entry.path().string());
+      const Drawn d(trace_of_scenario(json::parse(vizt::read(entry.path()))));
+      const auto problems = layout_problems(d.model, d.layout);
+      CHECK(problems.empty());
+      if (!problems.empty()) WARN(joined(problems));
+      for (const auto& l : d.layout.links) CHECK(l.size() >= 2);
+      WARN(entry.path().filename().string() << ": " << d.layout.width << " x " << d.layout.height);
+      ++checked;
+    }
+  CHECK(checked >= 18);
 }
 
 TEST_CASE("every fixture trace's network is drawn soundly too", "[layout]") {

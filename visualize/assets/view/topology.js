@@ -3,13 +3,16 @@
 // box shows the host's name, address, agents and the scenario's label. The current line
 // travels along the links of the shortest route between its two hosts.
 const Topo = (() => {
-  const PAD = 10, ICON = 34, MARGIN = 18;
-  let svg, layer, tokenG, adj = new Map(), faults = [], anim = 0, boxW = 236, boxH = 104;
+  const PAD = 10, ICON = 22, MARGIN = 18;
+  let svg, layer, tokenG, adj = new Map(), faults = [], anim = 0, boxW = 252, boxH = 104;
   const hostEls = new Map(), hostAt = new Map(), linkEls = new Map(), routes = new Map();
   const reduced = window.matchMedia && window.matchMedia('(prefers-reduced-motion: reduce)').matches;
 
-  function icon(g, role) {
-    const x = -boxW / 2 + PAD, y = -boxH / 2 + 12;
+  // A small picture of the host's role, before its address (the name gets the whole width).
+  function icon(box, role) {
+    const g = sv('g', { class: 'icon', transform: 'translate(' + (-boxW / 2 + PAD) + ',' + (-boxH / 2 + 27) + ') scale(0.62)' });
+    box.appendChild(g);
+    const x = 0, y = 2;
     const st = { fill: 'none', stroke: '#455a64', 'stroke-width': 2 };
     if (role === 'pc') {
       g.appendChild(sv('rect', Object.assign({ x: x, y: y, width: 24, height: 16, rx: 2 }, st)));
@@ -55,7 +58,7 @@ const Topo = (() => {
     layer.appendChild(g);
     icon(g, h.role);
     const left = -boxW / 2 + PAD, top = -boxH / 2, inner = boxW - 2 * PAD;
-    line(g, 'name', left + ICON, top + 21, h.name, inner - ICON);
+    line(g, 'name', left, top + 21, h.name, inner);
     line(g, 'addr', left + ICON, top + 39, h.address, inner - ICON);
     line(g, 'roles', left, top + 57, '', inner);
     // The scenario's label, on two lines at most; the whole of it in the tooltip.
