@@ -1,5 +1,8 @@
 #include "agents/client_sessions.hpp"
 
+#include <type_traits>
+#include <utility>
+
 namespace mailsim::agents {
 
 namespace {
@@ -19,12 +22,13 @@ class ClientSession : public sim::StreamHandler {
       : ctx_(ctx), party_(std::move(party)), on_crash_(on_crash), waits_(waits),
         core_(std::forward<CoreArgs>(args)...), done_(std::move(done)) {}
 
-  void connect(sim::HostId from, std::uint32_t to_addr, std::uint16_t port) {
+  std::uint64_t connect(sim::HostId from, std::uint32_t to_addr, std::uint16_t port) {
     host_ = from;
     sock_ = ctx_.transport.connect(from, to_addr, port, this);
     party_.conn = sock_.conn;
-    if (!party_.msg.empty()) ctx_.trace.tag_connection(sock_.conn, party_.msg);
+    if (!party_.msg.empty()) ctx_.correlation.tag_connection(sock_.conn, party_.msg);
     arm(waits_.greeting);
+    return sock_.conn;
   }
 
   void on_open(sim::SocketId) override { opened_ = true; }
@@ -56,7 +60,9 @@ class ClientSession : public sim::StreamHandler {
  private:
   void arm(sim::Time limit) {
     ctx_.engine.cancel(timer_);
+    armed_at_ = ctx_.engine.now();
     timer_ = ctx_.engine.after(limit, [this] {
+      if constexpr (std::is_same_v<Core, smtp::SmtpClient>) state_timeout();
       core_.timeout();
       flush();
       if (!finished_) finish(std::nullopt);
@@ -70,9 +76,25 @@ class ClientSession : public sim::StreamHandler {
     if (core_.done()) return finish(std::nullopt);
     arm(content ? waits_.content : waits_.command);
   }
+  // An SMTP client that gives up waiting says so: that is when duplicates can happen.
+  void state_timeout() {
+    using P = smtp::SmtpClient::Phase;
+    static constexpr std::pair<P, trace::Stage> stages[] = {
+        {P::Greeting, trace::Stage::Greeting}, {P::Ehlo, trace::Stage::Ehlo}, {P::Auth, trace::Stage::Auth},
+        {P::Mail, trace::Stage::Mail},         {P::Rcpt, trace::Stage::Rcpt}, {P::DataStart, trace::Stage::Data},
+        {P::DataEnd, trace::Stage::Content},   {P::Quit, trace::Stage::Quit}};
+    trace::TimedOut f;
+    f.peer = party_.peer.host;
+    for (const auto& [p, st] : stages)
+      if (p == core_.phase()) f.stage = st;
+    f.waited_us = ctx_.engine.now() - armed_at_;
+    f.submission = party_.step == trace::Step::Submit;
+    state(ctx_, party_.self, party_.msg, std::move(f), sock_.conn);
+  }
   void finish(std::optional<sim::NetError> err) {
     if (finished_) return;
     finished_ = true;
+    ctx_.correlation.forget_connection(sock_.conn);
     ctx_.engine.cancel(timer_);
     if (!closed_) ctx_.transport.close(sock_);
     closed_ = true;
@@ -92,32 +114,33 @@ class ClientSession : public sim::StreamHandler {
   sim::SocketId sock_;
   sim::HostId host_ = sim::kNoHost;
   sim::TimerId timer_;
+  sim::Time armed_at_ = 0;
   bool closed_ = false, finished_ = false, opened_ = false;
 };
 
 }  // namespace
 
-void start_smtp_session(Context& ctx, sim::HostId from, std::uint32_t to_addr, std::uint16_t port, WireParty party,
+std::uint64_t start_smtp_session(Context& ctx, sim::HostId from, std::uint32_t to_addr, std::uint16_t port, WireParty party,
                         OnOwnHostCrash on_crash, smtp::ClientConfig config, smtp::Transaction txn,
                         std::function<void(SmtpOutcome)> done) {
-  party.direction = sim::Direction::Request;
-  party.protocol = "SMTP";
+  party.direction = trace::Direction::Request;
+  party.protocol = trace::Protocol::SMTP;
   using Session = ClientSession<smtp::SmtpClient, SmtpOutcome>;
   const Waits waits{ctx.timeouts.smtp_greeting, ctx.timeouts.smtp_command, ctx.timeouts.smtp_data_end};
   auto* s = ctx.sessions.adopt(std::make_unique<Session>(ctx, std::move(party), on_crash, waits, std::move(done),
                                                          std::move(config), std::move(txn)));
-  s->connect(from, to_addr, port);
+  return s->connect(from, to_addr, port);
 }
 
-void start_pop3_session(Context& ctx, sim::HostId from, std::uint32_t to_addr, std::uint16_t port, WireParty party,
+std::uint64_t start_pop3_session(Context& ctx, sim::HostId from, std::uint32_t to_addr, std::uint16_t port, WireParty party,
                         OnOwnHostCrash on_crash, pop3::ClientConfig config, std::function<void(Pop3Outcome)> done) {
-  party.direction = sim::Direction::Request;
-  party.protocol = "POP3";
+  party.direction = trace::Direction::Request;
+  party.protocol = trace::Protocol::POP3;
   using Session = ClientSession<pop3::Pop3Client, Pop3Outcome>;
   const sim::Time wait = ctx.timeouts.pop3_reply;
   auto* s = ctx.sessions.adopt(std::make_unique<Session>(ctx, std::move(party), on_crash, Waits{wait, wait, wait},
                                                          std::move(done), std::move(config)));
-  s->connect(from, to_addr, port);
+  return s->connect(from, to_addr, port);
 }
 
 }  // namespace mailsim::agents

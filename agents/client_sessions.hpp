@@ -34,12 +34,12 @@ enum class OnOwnHostCrash {
 
 // `party` names the client (self) and server (peer), the step and the message; its
 // conn is filled in here. SMTP sessions wait as RFC 5321 section 4.5.3.2 says; POP3
-// sessions wait `timeouts.pop3_reply` for each reply.
-void start_smtp_session(Context& ctx, sim::HostId from, std::uint32_t to_addr, std::uint16_t port, WireParty party,
+// sessions wait `timeouts.pop3_reply` for each reply. Both return the connection's id.
+std::uint64_t start_smtp_session(Context& ctx, sim::HostId from, std::uint32_t to_addr, std::uint16_t port, WireParty party,
                         OnOwnHostCrash on_crash, smtp::ClientConfig config, smtp::Transaction txn,
                         std::function<void(SmtpOutcome)> done);
 
-void start_pop3_session(Context& ctx, sim::HostId from, std::uint32_t to_addr, std::uint16_t port, WireParty party,
+std::uint64_t start_pop3_session(Context& ctx, sim::HostId from, std::uint32_t to_addr, std::uint16_t port, WireParty party,
                         OnOwnHostCrash on_crash, pop3::ClientConfig config, std::function<void(Pop3Outcome)> done);
 
 }  // namespace mailsim::agents

@@ -6,9 +6,10 @@
 #include <unordered_map>
 #include <string>
 
+#include "agents/correlation.hpp"
 #include "agents/ledger.hpp"
+#include "agents/trace/trace.hpp"
 #include "sim/engine.hpp"
-#include "sim/trace.hpp"
 #include "sim/transport.hpp"
 
 namespace mailsim::agents {
@@ -50,7 +51,7 @@ struct Context {
   sim::Engine& engine;
   sim::Network& net;
   sim::Transport& transport;
-  sim::Trace& trace;
+  trace::Trace& trace;
   Ledger& ledger;
   std::int64_t start_epoch = 0;  // wall-clock seconds at simulated time 0
   Timeouts timeouts;
@@ -58,6 +59,7 @@ struct Context {
   // so that steps appear in a sensible order.
   sim::Time processing_delay = 100;
   SessionPool sessions;
+  Correlation correlation;
 };
 
 // Ports of the well-known services.

@@ -15,21 +15,22 @@ std::uint64_t dns_exchange_key(std::uint32_t client, std::uint16_t port, std::ui
 }
 
 namespace {
-sim::TraceEvent dns_event(Context& ctx, const sim::Actor& self, const sim::Actor& peer, sim::Direction dir,
-                          const dns::Message& m, const std::string& msg) {
-  sim::TraceEvent e;
+void trace_dns(Context& ctx, const trace::Actor& self, const trace::Actor& peer, trace::Direction dir,
+               const dns::Message& m, const std::string& msg) {
+  if (!ctx.trace.wants_lines()) return;
+  trace::TraceEvent e;
+  e.kind = trace::Kind::Line;
   e.time = ctx.engine.now();
-  e.step = sim::Step::Relay;
-  e.kind = sim::TraceKind::Line;
+  e.step = trace::Step::Relay;
   e.actor = self;
   e.peer = peer;
-  e.protocol = "DNS";
+  e.protocol = trace::Protocol::DNS;
   e.direction = dir;
   e.line = dns::describe(m);
   e.msg = msg;
-  if (m.response && m.rcode == dns::Rcode::NxDomain) e.alert = sim::Alert::Permanent;
-  if (m.response && m.rcode == dns::Rcode::ServFail) e.alert = sim::Alert::Transient;
-  return e;
+  if (m.response && m.rcode == dns::Rcode::NxDomain) e.alert = trace::Alert::Permanent;
+  if (m.response && m.rcode == dns::Rcode::ServFail) e.alert = trace::Alert::Transient;
+  ctx.trace.add(std::move(e));
 }
 bool same_name(std::string_view a, std::string_view b) {
   return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
@@ -54,10 +55,10 @@ void DnsServerAgent::on_query(std::uint32_t from, std::uint16_t port, std::strin
   if (!query || query->response) return;  // not a query: drop it, as servers do with garbage
   const dns::Message answer = zone_.answer(*query);
   const auto peer_host = ctx_.net.host_by_address(from);
-  const sim::Actor self{"DNS", ctx_.net.host(host_).name};
-  const sim::Actor peer{"MTA", peer_host ? ctx_.net.host(*peer_host).name : dns::format_ipv4(from)};
-  const std::string msg = ctx_.trace.message_of_connection(dns_exchange_key(from, port, query->id));
-  ctx_.trace.add(dns_event(ctx_, self, peer, sim::Direction::Response, answer, msg));
+  const trace::Actor self{trace::Agent::DNS, ctx_.net.host(host_).name};
+  const trace::Actor peer{trace::Agent::MTA, peer_host ? ctx_.net.host(*peer_host).name : dns::format_ipv4(from)};
+  const std::string& msg = ctx_.correlation.message_of_connection(dns_exchange_key(from, port, query->id));
+  trace_dns(ctx_, self, peer, trace::Direction::Response, answer, msg);
   ctx_.transport.send_datagram(host_, kPortDns, from, port, dns::encode(answer));
 }
 
@@ -71,7 +72,7 @@ struct PendingQuery {
   std::function<void(Resolver::Answer)> done;
 };
 
-Resolver::Resolver(Context& ctx, sim::HostId host, sim::Actor self, std::uint32_t server_address,
+Resolver::Resolver(Context& ctx, sim::HostId host, trace::Actor self, std::uint32_t server_address,
                    std::string server_host)
     : ctx_(ctx),
       host_(host),
@@ -106,16 +107,13 @@ void Resolver::attempt(std::shared_ptr<PendingQuery> q) {
   if (q->attempts++ >= ctx_.timeouts.dns_attempts) {
     q->finished = true;
     ctx_.transport.unbind_udp(host_, q->port);
-    trace_note(ctx_, sim::Step::Relay, self_, q->msg,
-               "DNS query " + dns::describe(q->query) + " got no answer after " + std::to_string(q->attempts - 1) +
-                   " attempts",
-               sim::Alert::Transient);
+    ctx_.correlation.forget_connection(dns_exchange_key(ctx_.net.host(host_).address, q->port, q->query.id));
     q->done(Answer{true, {}});
     return;
   }
   const std::uint32_t self_addr = ctx_.net.host(host_).address;
-  ctx_.trace.tag_connection(dns_exchange_key(self_addr, q->port, q->query.id), q->msg);
-  ctx_.trace.add(dns_event(ctx_, self_, sim::Actor{"DNS", server_host_}, sim::Direction::Request, q->query, q->msg));
+  ctx_.correlation.tag_connection(dns_exchange_key(self_addr, q->port, q->query.id), q->msg);
+  trace_dns(ctx_, self_, trace::Actor{trace::Agent::DNS, server_host_}, trace::Direction::Request, q->query, q->msg);
   ctx_.transport.send_datagram(host_, q->port, server_address_, kPortDns, dns::encode(q->query));
   q->timer = ctx_.engine.after(ctx_.timeouts.dns_query, [this, q] { attempt(q); });
 }
@@ -126,12 +124,15 @@ void Resolver::resolve_mail_hosts(const std::string& domain, const std::string& 
     auto result = std::make_shared<MxResult>();
     if (a.timed_out || a.message.rcode == dns::Rcode::ServFail) {
       result->outcome = MxResult::Outcome::Transient;
-      result->reason = "DNS lookup of MX " + domain + " failed temporarily";
+      result->failure = a.timed_out ? trace::MxFailure::Timeout : trace::MxFailure::ServFail;
+      result->reason = "Host or domain name not found. Name service error for name=" + domain +
+                       " type=MX: " + (a.timed_out ? "no answer" : "Host not found, try again");
       return done(*result);
     }
     if (a.message.rcode == dns::Rcode::NxDomain) {
       result->outcome = MxResult::Outcome::Permanent;
-      result->reason = "Host or domain name not found. Name service error for name=" + domain + " type=MX: NXDOMAIN";
+      result->failure = trace::MxFailure::NxDomain;
+      result->reason = "Host or domain name not found. Name service error for name=" + domain + " type=MX: Host not found";
       return done(*result);
     }
     std::vector<dns::Record> mx;
@@ -140,6 +141,7 @@ void Resolver::resolve_mail_hosts(const std::string& domain, const std::string& 
     if (mx.empty()) {
       // RFC 5321 section 5.1: no MX, so the domain itself is the implicit MX (preference 0).
       result->targets.push_back(MxTarget{domain, 0, 0});
+      result->implicit = true;
     } else {
       std::stable_sort(mx.begin(), mx.end(), [](const auto& x, const auto& y) { return x.preference < y.preference; });
       for (const auto& r : mx) {
@@ -148,7 +150,8 @@ void Resolver::resolve_mail_hosts(const std::string& domain, const std::string& 
       }
       if (result->targets.empty()) {
         result->outcome = MxResult::Outcome::Permanent;
-        result->reason = "domain " + domain + " accepts no mail (null MX)";
+        result->failure = trace::MxFailure::NullMx;
+        result->reason = "Domain " + domain + " does not accept mail (nullMX)";
         return done(*result);
       }
     }
@@ -165,7 +168,8 @@ void Resolver::resolve_addresses(std::shared_ptr<MxResult> result, std::size_t i
       if (t.address) usable.push_back(t);
     if (usable.empty()) {
       result->outcome = result->reason.empty() ? MxResult::Outcome::Permanent : MxResult::Outcome::Transient;
-      if (result->reason.empty()) result->reason = "no address found for the mail exchangers";
+      result->failure = result->reason.empty() ? trace::MxFailure::NoAddress : trace::MxFailure::Timeout;
+      if (result->reason.empty()) result->reason = "Host or domain name not found: no address for the mail exchangers";
     } else {
       result->outcome = MxResult::Outcome::Ok;
     }
@@ -180,7 +184,9 @@ void Resolver::resolve_addresses(std::shared_ptr<MxResult> result, std::size_t i
     }
   }
   query(t.host, dns::Type::A, msg, [this, result, i, additional, msg, done](Answer a) mutable {
-    if (a.timed_out) result->reason = "DNS lookup of A " + result->targets[i].host + " timed out";
+    if (a.timed_out)
+      result->reason = "Host or domain name not found. Name service error for name=" + result->targets[i].host +
+                       " type=A: no answer";
     for (const auto& r : a.message.answers)
       if (r.type == dns::Type::A) {
         result->targets[i].address = r.address;

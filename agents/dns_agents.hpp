@@ -32,12 +32,14 @@ struct MxTarget {
 struct MxResult {
   enum class Outcome { Ok, Permanent, Transient } outcome = Outcome::Transient;
   std::vector<MxTarget> targets;  // in the order to try them
-  std::string reason;             // why it failed, for DSNs and the trace
+  bool implicit = false;          // no MX record: the domain's own address (RFC 5321 section 5.1)
+  trace::MxFailure failure = trace::MxFailure::Timeout;  // when not Ok
+  std::string reason;             // why it failed, in Postfix's words, for DSNs
 };
 
 class Resolver {
  public:
-  Resolver(Context& ctx, sim::HostId host, sim::Actor self, std::uint32_t server_address, std::string server_host);
+  Resolver(Context& ctx, sim::HostId host, trace::Actor self, std::uint32_t server_address, std::string server_host);
   // Looks up MX (falling back to the domain's own A record when it has no MX) and the
   // addresses of the exchanges; calls `done` exactly once.
   void resolve_mail_hosts(const std::string& domain, const std::string& msg, std::function<void(MxResult)> done);
@@ -55,13 +57,13 @@ class Resolver {
 
   Context& ctx_;
   sim::HostId host_;
-  sim::Actor self_;
+  trace::Actor self_;
   std::uint32_t server_address_;
   std::string server_host_;
   sim::Rng ids_;
 };
 
-// Key under which a DNS exchange is tagged with its message id in the trace.
+// Key under which a DNS exchange is tagged with its message id (Context::correlation).
 std::uint64_t dns_exchange_key(std::uint32_t client, std::uint16_t port, std::uint16_t id);
 
 }  // namespace mailsim::agents

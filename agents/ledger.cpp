@@ -2,6 +2,9 @@
 
 #include <algorithm>
 #include <cctype>
+#include <set>
+
+#include "agents/trace/vocabulary.hpp"
 
 namespace mailsim::agents {
 
@@ -13,6 +16,13 @@ std::string lower(std::string s) {
 bool is_final(RcptStatus s) {
   return s == RcptStatus::Delivered || s == RcptStatus::Bounced || s == RcptStatus::Rejected;
 }
+std::string key(const std::string& id, const std::string& address) { return id + '\n' + address; }
+template <class... F>
+struct Overload : F... {
+  using F::operator()...;
+};
+template <class... F>
+Overload(F...) -> Overload<F...>;
 }  // namespace
 
 const char* to_string(RcptStatus s) {
@@ -27,32 +37,29 @@ const char* to_string(RcptStatus s) {
   return "?";
 }
 
+bool Ledger::is_open(const MessageRecord&, const RcptRecord& r) const {
+  if (!is_final(r.status)) return true;
+  return r.status == RcptStatus::Delivered && r.retrieved_us < 0 && pollers_.count(r.address) > 0;
+}
+
+template <class F>
+void Ledger::update(const MessageRecord& m, RcptRecord& r, F&& change) {
+  const bool was = is_open(m, r);
+  change(r);
+  const bool now = is_open(m, r);
+  open_ += static_cast<int>(now) - static_cast<int>(was);
+}
+
 void Ledger::plan(MessageRecord m) {
-  for (auto& r : m.rcpts) r.address = lower(r.address);
-  by_id_[m.id] = messages_.size();
-  if (!m.message_id.empty()) by_message_id_[m.message_id] = m.id;
+  if (by_id_.count(m.id)) return;  // ids are unique; a second plan is ignored
+  const std::size_t index = messages_.size();
+  by_id_[m.id] = index;
+  for (std::size_t i = 0; i < m.rcpts.size(); ++i) {
+    m.rcpts[i].address = lower(m.rcpts[i].address);
+    rcpt_index_.emplace(key(m.id, m.rcpts[i].address), i);
+  }
   messages_.push_back(std::move(m));
-}
-
-std::string Ledger::plan_bounce(const std::string& of, const std::string& message_id, const std::string& to) {
-  MessageRecord m;
-  m.id = "bounce-" + std::to_string(++bounces_);
-  m.from = "";
-  m.subject = "Undelivered Mail Returned to Sender";
-  m.message_id = message_id;
-  m.bounce_of = of;
-  RcptRecord r;
-  r.address = to;
-  m.rcpts.push_back(r);
-  m.rcpts.back().status = RcptStatus::InTransit;
-  const std::string id = m.id;
-  plan(std::move(m));
-  return id;
-}
-
-std::string Ledger::id_for_message_id(const std::string& message_id) const {
-  auto it = by_message_id_.find(message_id);
-  return it == by_message_id_.end() ? std::string() : it->second;
+  for (const auto& r : messages_.back().rcpts) open_ += is_open(messages_.back(), r);
 }
 
 const MessageRecord* Ledger::find(const std::string& id) const {
@@ -60,80 +67,137 @@ const MessageRecord* Ledger::find(const std::string& id) const {
   return it == by_id_.end() ? nullptr : &messages_[it->second];
 }
 
+MessageRecord* Ledger::message(const std::string& id) {
+  auto it = by_id_.find(id);
+  return it == by_id_.end() ? nullptr : &messages_[it->second];
+}
+
 RcptRecord* Ledger::rcpt(const std::string& id, const std::string& address) {
-  auto it = by_id_.find(id);
-  if (it == by_id_.end()) return nullptr;
-  const std::string a = lower(address);
-  for (auto& r : messages_[it->second].rcpts)
-    if (r.address == a) return &r;
-  return nullptr;
+  auto m = by_id_.find(id);
+  if (m == by_id_.end()) return nullptr;
+  auto r = rcpt_index_.find(key(id, lower(address)));
+  return r == rcpt_index_.end() ? nullptr : &messages_[m->second].rcpts[r->second];
 }
 
-void Ledger::submitted(const std::string& id, sim::Time t) {
-  auto it = by_id_.find(id);
-  if (it == by_id_.end()) return;
-  MessageRecord& m = messages_[it->second];
-  if (m.submitted_us < 0) m.submitted_us = t;
-  for (auto& r : m.rcpts)
-    if (r.status == RcptStatus::Planned) r.status = RcptStatus::InTransit;
+void Ledger::reject_unsent(const std::string& id, const std::string& detail, const std::string& reason) {
+  MessageRecord* m = message(id);
+  if (!m) return;
+  for (auto& r : m->rcpts)
+    if (r.status == RcptStatus::Planned)
+      update(*m, r, [&](RcptRecord& x) {
+        x.status = RcptStatus::Rejected;
+        x.detail = detail;
+        x.reason = reason;
+      });
 }
 
-void Ledger::rejected(const std::string& id, const std::string& address, const std::string& reason) {
-  auto it = by_id_.find(id);
-  if (it == by_id_.end()) return;
-  for (auto& r : messages_[it->second].rcpts) {
-    if (!address.empty() && r.address != lower(address)) continue;
-    if (is_final(r.status)) continue;
-    r.status = RcptStatus::Rejected;
-    r.detail = reason;
-  }
-}
-
-void Ledger::deferred(const std::string& id, const std::string& address, sim::Time next_retry,
-                      const std::string& reason) {
-  if (RcptRecord* r = rcpt(id, address); r && !is_final(r->status)) {
-    r->status = RcptStatus::Queued;
-    r->next_retry_us = next_retry;
-    r->detail = reason;
-    ++r->attempts;
-  }
-}
-
-void Ledger::delivered(const std::string& id, const std::string& address, sim::Time t) {
-  RcptRecord* r = rcpt(id, address);
-  if (r && r->status == RcptStatus::Delivered) {
-    ++r->duplicates;
-    return;
-  }
-  if (r && !is_final(r->status)) {
-    r->status = RcptStatus::Delivered;
-    r->delivered_us = t;
-    r->next_retry_us = -1;
-  }
-}
-
-void Ledger::bounced(const std::string& id, const std::string& address, sim::Time t, const std::string& reason) {
-  if (RcptRecord* r = rcpt(id, address); r && !is_final(r->status)) {
-    r->status = RcptStatus::Bounced;
-    r->bounced_us = t;
-    r->detail = reason;
-    r->next_retry_us = -1;
-  }
-}
-
-void Ledger::retrieved(const std::string& id, const std::string& mailbox, sim::Time t) {
-  if (RcptRecord* r = rcpt(id, mailbox); r && r->retrieved_us < 0) r->retrieved_us = t;
-}
-
-bool Ledger::settled() const {
-  for (const auto& m : messages_) {
-    for (const auto& r : m.rcpts) {
-      if (r.status == RcptStatus::Planned && m.submitted_us < 0) return false;
-      if (!is_final(r.status)) return false;
-      if (r.status == RcptStatus::Delivered && r.retrieved_us < 0 && pollers_.count(r.address)) return false;
-    }
-  }
-  return true;
+void Ledger::observe(const trace::TraceEvent& e) {
+  if (e.kind != trace::Kind::Fact || !e.fact) return;
+  const sim::Time t = e.time;
+  const std::string& id = e.msg;
+  auto on_rcpt = [&](const std::string& address, auto&& change) {
+    if (RcptRecord* r = rcpt(id, address)) update(*message(id), *r, change);
+  };
+  auto deliver = [&](const std::string& address) {
+    on_rcpt(address, [&](RcptRecord& r) {
+      if (r.status == RcptStatus::Delivered) {
+        ++r.duplicates;
+        return;
+      }
+      if (is_final(r.status)) return;
+      r.status = RcptStatus::Delivered;
+      r.delivered_us = t;
+      r.next_retry_us = -1;
+    });
+  };
+  std::visit(
+      Overload{
+          [&](const trace::Composed&) {
+            if (MessageRecord* m = message(id); m && m->composed_us < 0) m->composed_us = t;
+          },
+          [&](const trace::SubmissionAccepted& f) {
+            MessageRecord* m = message(id);
+            if (!m) return;
+            if (m->submitted_us < 0) m->submitted_us = t;
+            for (const auto& a : f.rcpts)
+              on_rcpt(a, [](RcptRecord& r) {
+                if (r.status == RcptStatus::Planned) r.status = RcptStatus::InTransit;
+              });
+          },
+          [&](const trace::RecipientChecked& f) {
+            if (!f.submission || f.accepted) return;
+            on_rcpt(f.rcpt, [&](RcptRecord& r) {
+              if (r.status != RcptStatus::Planned) return;
+              r.status = RcptStatus::Rejected;
+              r.detail = f.reply.text;
+            });
+          },
+          [&](const trace::MessageRefused& f) {
+            if (f.submission) reject_unsent(id, f.reply.text, std::string(trace::enum_name(f.reason)));
+          },
+          [&](const trace::SubmissionFailed& f) {
+            // Only what the MSA never accepted is lost: a crash after "250 queued" keeps it.
+            if (MessageRecord* m = message(id); m && m->submitted_us < 0) m->submitted_us = t;
+            reject_unsent(id, f.reply ? f.reply->text : std::string(),
+                          f.net_error ? std::string(trace::enum_name(*f.net_error)) : std::string());
+          },
+          [&](const trace::LiveMessage& f) {
+            MessageRecord m;
+            m.id = f.id;
+            m.from = f.from;
+            m.subject = f.subject;
+            m.message_id = f.message_id;
+            m.planned_us = m.composed_us = m.submitted_us = t;
+            for (const auto& a : f.to) m.rcpts.push_back(RcptRecord{a, RcptStatus::InTransit});
+            plan(std::move(m));
+          },
+          [&](const trace::Deferred& f) {
+            on_rcpt(f.rcpt, [&](RcptRecord& r) {
+              if (is_final(r.status)) return;
+              r.status = RcptStatus::Queued;
+              r.next_retry_us = f.next_attempt_us;
+              r.detail = f.reply ? f.reply->text : std::string();
+              r.reason = f.net_error ? std::string(trace::enum_name(*f.net_error))
+                         : f.dns_error ? std::string(trace::enum_name(*f.dns_error))
+                                       : std::string();
+              ++r.attempts;
+            });
+          },
+          [&](const trace::ExternalAccepted& f) { deliver(f.rcpt); },
+          [&](const trace::Delivered& f) { deliver(f.rcpt); },
+          [&](const trace::Retrieved& f) {
+            on_rcpt(f.user, [&](RcptRecord& r) {
+              if (r.retrieved_us >= 0) return;
+              r.retrieved_us = t;
+              r.retrieved_by = f.user;
+            });
+          },
+          [&](const trace::Failed& f) {
+            on_rcpt(f.rcpt, [&](RcptRecord& r) {
+              if (is_final(r.status)) return;
+              r.status = RcptStatus::Bounced;
+              r.bounced_us = t;
+              r.next_retry_us = -1;
+              r.detail = f.reply ? f.reply->text : std::string();
+              r.reason = f.dns_error ? std::string(trace::enum_name(*f.dns_error))
+                         : f.problem ? std::string(trace::enum_name(*f.problem))
+                                     : std::string();
+            });
+          },
+          [&](const trace::BounceCreated& f) {
+            MessageRecord m;
+            m.id = f.dsn;
+            m.subject = f.subject;
+            m.message_id = f.message_id;
+            m.bounce_of = f.of;
+            m.created_by = e.actor.host;
+            m.planned_us = m.composed_us = m.submitted_us = t;
+            m.rcpts.push_back(RcptRecord{f.to, RcptStatus::InTransit});
+            plan(std::move(m));
+          },
+          [](const auto&) {},
+      },
+      *e.fact);
 }
 
 Totals Ledger::totals() const {
@@ -170,6 +234,7 @@ std::vector<std::string> Ledger::conservation_errors() const {
 
 nlohmann::json Ledger::summary_json(sim::Time end) const {
   const Totals t = totals();
+  auto opt = [](sim::Time v) { return v >= 0 ? nlohmann::json(v) : nlohmann::json(nullptr); };
   nlohmann::json j;
   j["end_us"] = end;
   j["totals"] = {{"submitted", t.submitted}, {"delivered", t.delivered}, {"bounced", t.bounced},
@@ -183,32 +248,32 @@ nlohmann::json Ledger::summary_json(sim::Time end) const {
     mj["subject"] = m.subject;
     mj["message_id"] = m.message_id;
     mj["planned_us"] = m.planned_us;
-    mj["submitted_us"] = m.submitted_us >= 0 ? nlohmann::json(m.submitted_us) : nlohmann::json(nullptr);
+    mj["composed_us"] = opt(m.composed_us);
+    mj["submitted_us"] = opt(m.submitted_us);
     nlohmann::json rs = nlohmann::json::array();
     for (const auto& r : m.rcpts) {
       nlohmann::json rj;
       rj["address"] = r.address;
       rj["status"] = r.status == RcptStatus::Planned && m.submitted_us < 0 ? "planned" : to_string(r.status);
-      auto opt = [](sim::Time v) { return v >= 0 ? nlohmann::json(v) : nlohmann::json(nullptr); };
       rj["delivered_us"] = opt(r.delivered_us);
       rj["retrieved_us"] = opt(r.retrieved_us);
       rj["bounced_us"] = opt(r.bounced_us);
       if (r.status == RcptStatus::Queued) rj["next_retry_us"] = opt(r.next_retry_us);
       rj["attempts"] = r.attempts;
-      if (r.duplicates) rj["duplicates"] = r.duplicates;
       if (!r.detail.empty()) rj["detail"] = r.detail;
+      if (!r.reason.empty()) rj["reason"] = r.reason;
+      if (r.duplicates) rj["duplicates"] = r.duplicates;
       rs.push_back(rj);
     }
     mj["recipients"] = rs;
     if (m.bounce_of.empty()) {
-      mj["status"] = [&] {
-        std::set<std::string> st;
-        for (const auto& r : rs) st.insert(r["status"].get<std::string>());
-        return st.size() == 1 ? *st.begin() : std::string("mixed");
-      }();
+      std::set<std::string> st;
+      for (const auto& r : rs) st.insert(r["status"].get<std::string>());
+      mj["status"] = st.size() == 1 ? *st.begin() : std::string("mixed");
       msgs.push_back(mj);
     } else {
       mj["bounce_of"] = m.bounce_of;
+      mj["created_by"] = m.created_by;
       bounces.push_back(mj);
     }
   }

@@ -8,7 +8,7 @@ MailServer::MailServer(Context& ctx, sim::HostId host, MailServerConfig config)
     : ctx_(ctx),
       host_(host),
       config_(std::move(config)),
-      resolver_(ctx, host, sim::Actor{"MTA", config_.host}, config_.dns_address, config_.dns_host),
+      resolver_(ctx, host, trace::Actor{trace::Agent::MTA, config_.host}, config_.dns_address, config_.dns_host),
       mda_(ctx, config_, store_),
       remote_(ctx, host, config_, resolver_) {
   qmgr_ = std::make_unique<QueueManager>(ctx, host, config_, mda_, remote_);

@@ -16,20 +16,22 @@ const UserAccount* Mda::user(const std::string& address) const {
 
 Mda::Result Mda::deliver(const std::string& msg, const std::string& mail_from, const std::string& rcpt,
                          const std::string& content) {
-  const sim::Actor self{"MDA", config_.host};
+  const trace::Actor self{trace::Agent::MDA, config_.host};
   const UserAccount* u = user(rcpt);
-  if (!u) return Result::NoSuchUser;
+  if (!u) {
+    state(ctx_, self, msg, trace::DeliveryFailed{rcpt, trace::DeliveryProblem::UnknownUser, 0, 0, true});
+    return Result::NoSuchUser;
+  }
   const std::string stored = mime::prepend_header(content, "Return-Path", "<" + mail_from + ">");
   if (u->quota_octets && store_.octets(rcpt) + stored.size() > u->quota_octets) {
-    trace_note(ctx_, sim::Step::Deliver, self, msg, "mailbox of " + rcpt + " is full (quota " +
-               std::to_string(u->quota_octets) + " octets)", sim::Alert::Permanent);
+    state(ctx_, self, msg,
+          trace::DeliveryFailed{rcpt, trace::DeliveryProblem::MailboxFull, static_cast<std::int64_t>(u->quota_octets),
+                                static_cast<std::int64_t>(stored.size()), config_.policy.quota_full_is_permanent});
     return Result::QuotaFull;
   }
   const auto id = store_.add(rcpt, stored, ctx_.engine.now());
-  trace_note(ctx_, sim::Step::Deliver, self, msg,
-             "stored the message in the mailbox of " + rcpt + " (record " + std::to_string(id) + ", " +
-                 std::to_string(stored.size()) + " octets), with Return-Path: <" + mail_from + ">");
-  ctx_.ledger.delivered(msg, rcpt, ctx_.engine.now());
+  ctx_.correlation.tag_record(config_.host, id, msg);
+  state(ctx_, self, msg, trace::Delivered{rcpt, id, static_cast<std::int64_t>(stored.size())});
   return Result::Stored;
 }
 

@@ -3,6 +3,8 @@
 #include "agents/client_sessions.hpp"
 #include "agents/mime/message.hpp"
 
+#include <algorithm>
+
 namespace mailsim::agents {
 
 std::string planned_message_id(const std::string& id, const std::string& from, std::int64_t start_epoch,
@@ -14,7 +16,29 @@ std::string planned_message_id(const std::string& id, const std::string& from, s
 
 Mua::Mua(Context& ctx, sim::HostId host, MuaConfig config) : ctx_(ctx), host_(host), config_(std::move(config)) {}
 
-sim::Actor Mua::self() const { return sim::Actor{"MUA", ctx_.net.host(host_).name}; }
+trace::Actor Mua::self() const { return trace::Actor{trace::Agent::MUA, ctx_.net.host(host_).name}; }
+
+namespace {
+std::optional<trace::NetFailure> net_failure(std::optional<sim::NetError> e) {
+  if (!e) return std::nullopt;
+  switch (*e) {
+    case sim::NetError::Refused: return trace::NetFailure::Refused;
+    case sim::NetError::Unreachable: return trace::NetFailure::Unreachable;
+    case sim::NetError::TimedOut: return trace::NetFailure::TimedOut;
+    case sim::NetError::Reset: return trace::NetFailure::Reset;
+  }
+  return std::nullopt;
+}
+trace::PollProblem poll_problem(sim::NetError e) {
+  switch (e) {
+    case sim::NetError::Refused: return trace::PollProblem::Refused;
+    case sim::NetError::Unreachable: return trace::PollProblem::Unreachable;
+    case sim::NetError::TimedOut: return trace::PollProblem::TimedOut;
+    case sim::NetError::Reset: return trace::PollProblem::Reset;
+  }
+  return trace::PollProblem::Unreachable;
+}
+}  // namespace
 
 void Mua::schedule(PlannedMessage m) {
   ctx_.engine.at(m.at, [this, m = std::move(m)] { compose_and_submit(m); });
@@ -24,16 +48,21 @@ void Mua::compose_and_submit(const PlannedMessage& m) {
   mime::Draft d = m.draft;
   d.date = sim::rfc5322_date(ctx_.start_epoch, ctx_.engine.now());
   const std::string content = mime::compose(d);
-  std::string who;
-  for (const auto& t : d.to) who += (who.empty() ? "" : ", ") + t;
-  trace_note(ctx_, sim::Step::Compose, self(), m.id,
-             config_.address + " composes a message to " + who + " (\"" + d.subject + "\", " +
-                 std::to_string(content.size()) + " octets" +
-                 (d.attachments.empty() ? "" : ", " + std::to_string(d.attachments.size()) + " attachment(s)") + ")");
+  trace::Composed fact;
+  fact.from = d.from;
+  for (const auto* list : {&d.to, &d.cc})
+    for (const auto& a : *list)
+      if (std::find(fact.to.begin(), fact.to.end(), a) == fact.to.end()) fact.to.push_back(a);
+  fact.subject = d.subject;
+  fact.octets = static_cast<std::int64_t>(content.size());
+  fact.attachments = static_cast<int>(d.attachments.size());
+  fact.message_id = d.message_id;
+  ctx_.correlation.tag_message_id(d.message_id, m.id);
+  state(ctx_, self(), m.id, std::move(fact));
   WireParty party;
   party.self = self();
-  party.peer = sim::Actor{"MSA", config_.server_host};
-  party.step = sim::Step::Submit;
+  party.peer = trace::Actor{trace::Agent::MSA, config_.server_host};
+  party.step = trace::Step::Submit;
   party.msg = m.id;
   smtp::ClientConfig cc;
   cc.helo_name = ctx_.net.host(host_).name;
@@ -53,23 +82,18 @@ void Mua::compose_and_submit(const PlannedMessage& m) {
                      std::move(cc), std::move(txn),
                      [this, id](SmtpOutcome o) {
                        using O = smtp::ClientResult::Outcome;
-                       ctx_.ledger.submitted(id, ctx_.engine.now());
-                       if (o.net_error) {
-                         const std::string why = std::string("could not reach the submission server: ") +
-                                                 sim::to_string(*o.net_error);
-                         ctx_.ledger.rejected(id, "", why);
-                         trace_note(ctx_, sim::Step::Submit, self(), id, why, sim::Alert::Permanent);
-                         return;
-                       }
                        const auto& r = o.result;
-                       for (const auto& rr : r.recipients)
-                         if (!rr.reply.positive()) ctx_.ledger.rejected(id, rr.rcpt, rr.reply.summary());
-                       if (r.outcome != O::Delivered) {
-                         ctx_.ledger.rejected(id, "", r.last_reply.summary());
-                         trace_note(ctx_, sim::Step::Submit, self(), id,
-                                    "submission failed at " + r.stage + ": " + r.last_reply.summary(),
-                                    sim::Alert::Permanent);
+                       if (!o.net_error && r.outcome == O::Delivered) return;
+                       // The MUA gives up: whatever the MSA did not accept is lost (its own
+                       // recipient refusals were stated by the MSA).
+                       trace::SubmissionFailed f;
+                       f.server = config_.server_host;
+                       f.net_error = net_failure(o.net_error);
+                       if (!o.net_error) {
+                         f.stage = trace::enum_from<trace::Stage>(r.stage).value_or(trace::Stage::Quit);
+                         f.reply = reply_info(r.last_reply);
                        }
+                       state(ctx_, self(), id, std::move(f), o.conn);
                      });
 }
 
@@ -84,8 +108,8 @@ void Mua::poll() {
   polling_now_ = true;
   WireParty party;
   party.self = self();
-  party.peer = sim::Actor{"POP3", config_.server_host};
-  party.step = sim::Step::Retrieve;
+  party.peer = trace::Actor{trace::Agent::POP3, config_.server_host};
+  party.step = trace::Step::Retrieve;
   pop3::ClientConfig pc;
   pc.user = config_.address;
   pc.password = config_.password;
@@ -93,26 +117,35 @@ void Mua::poll() {
   start_pop3_session(ctx_, host_, config_.server_address, kPortPop3, party, OnOwnHostCrash::KeepWaiting,
                      std::move(pc), [this](Pop3Outcome o) {
     polling_now_ = false;
-    std::string only_msg;
     for (const auto& m : o.result.messages) {
-      const auto id = local_.add(config_.address, m.content, ctx_.engine.now());
+      const auto record = local_.add(config_.address, m.content, ctx_.engine.now());
       const auto parsed = mime::parse(m.content);
-      std::string mid = parsed.header("Message-ID").value_or("");
-      while (!mid.empty() && (mid.front() == '<' || mid.front() == ' ')) mid.erase(mid.begin());
-      while (!mid.empty() && (mid.back() == '>' || mid.back() == ' ')) mid.pop_back();
-      const std::string msg = ctx_.ledger.id_for_message_id(mid);
-      ctx_.ledger.retrieved(msg, config_.address, ctx_.engine.now());
-      only_msg = o.result.messages.size() == 1 ? msg : std::string();
-      trace_note(ctx_, sim::Step::Retrieve, self(), msg,
-                 config_.address + "'s MUA keeps a local copy of \"" +
-                     mime::decode_header_value(parsed.header("Subject").value_or("")) + "\" (local record " +
-                     std::to_string(id) + ", " + std::to_string(m.content.size()) + " octets)");
+      const std::string msg =
+          ctx_.correlation.message_of_message_id(mime::strip_angle_brackets(parsed.header("Message-ID").value_or("")));
+      trace::LocalCopyKept f;
+      f.user = config_.address;
+      f.record = record;
+      f.octets = static_cast<std::int64_t>(m.content.size());
+      f.subject = mime::decode_header_value(parsed.header("Subject").value_or(""));
+      state(ctx_, self(), msg, std::move(f), o.conn);
     }
-    ctx_.trace.backfill_message(o.conn, only_msg);
-    if (o.net_error || o.result.outcome != pop3::ClientResult::Outcome::Ok) {
-      trace_note(ctx_, sim::Step::Retrieve, self(), "",
-                 "retrieval failed: " + (o.net_error ? std::string(sim::to_string(*o.net_error)) : o.result.error),
-                 sim::Alert::Transient);
+    using Outcome = pop3::ClientResult::Outcome;
+    if (o.net_error || o.result.outcome != Outcome::Ok) {
+      trace::PollFailed f;
+      f.user = config_.address;
+      f.server = config_.server_host;
+      if (o.net_error) {
+        f.problem = poll_problem(*o.net_error);
+      } else {
+        f.problem = o.result.outcome == Outcome::AuthFailed       ? trace::PollProblem::AuthFailed
+                    : o.result.outcome == Outcome::ConnectionLost ? trace::PollProblem::ConnectionLost
+                    : o.result.error.find("[IN-USE]") != std::string::npos ? trace::PollProblem::InUse
+                                                                           : trace::PollProblem::ServerError;
+        f.reply = o.result.error;
+      }
+      state(ctx_, self(), "", std::move(f), o.conn);
+    } else if (o.result.messages.empty()) {
+      state(ctx_, self(), "", trace::PollEmpty{config_.address, config_.server_host}, o.conn);
     }
   });
 }

@@ -36,7 +36,7 @@ class Mua {
  private:
   void compose_and_submit(const PlannedMessage& m);
   void poll();
-  sim::Actor self() const;
+  trace::Actor self() const;
 
   Context& ctx_;
   sim::HostId host_;

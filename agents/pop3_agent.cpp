@@ -4,17 +4,27 @@
 
 namespace mailsim::agents {
 
+namespace {
+// POP3 user names may be the full address or the local part.
+std::string canonical(const MailServerConfig& config, std::string_view user) {
+  for (const auto& u : config.users)
+    if (u.address == user || u.address.substr(0, u.address.find('@')) == user) return u.address;
+  return std::string(user);
+}
+}  // namespace
+
+
 class Pop3Agent::Session : public sim::StreamHandler {
  public:
   Session(Pop3Agent& agent, sim::SocketId sock, std::string apop)
       : agent_(agent), sock_(sock), core_(pop3::ServerConfig{agent.config_.host, std::move(apop)}, agent) {
     Context& ctx = agent_.ctx_;
     const auto peer = ctx.transport.peer_host_of(sock);
-    party_.self = sim::Actor{"POP3", agent_.config_.host};
-    party_.peer = sim::Actor{"MUA", ctx.net.host(peer).name};
-    party_.step = sim::Step::Retrieve;
-    party_.protocol = "POP3";
-    party_.direction = sim::Direction::Response;
+    party_.self = trace::Actor{trace::Agent::POP3, agent_.config_.host};
+    party_.peer = trace::Actor{trace::Agent::MUA, ctx.net.host(peer).name};
+    party_.step = trace::Step::Retrieve;
+    party_.protocol = trace::Protocol::POP3;
+    party_.direction = trace::Direction::Response;
     party_.conn = sock.conn;
   }
   // Pop3Agent::stop() (a crash) destroys open sessions: their timer must not fire later.
@@ -40,9 +50,29 @@ class Pop3Agent::Session : public sim::StreamHandler {
  private:
   void flush() {
     Context& ctx = agent_.ctx_;
-    party_.msg = ctx.trace.message_of_connection(sock_.conn);
-    send_outputs(ctx, sock_, party_, core_.take_output());
-    core_.take_events();
+    auto outs = core_.take_output();
+    // The server knows which stored record each RETR sent: that is what tags the copy.
+    std::vector<std::string> retrieved;
+    for (auto& ev : core_.take_events()) {
+      if (auto* r = std::get_if<pop3::Retrieved>(&ev)) {
+        const std::string& msg = ctx.correlation.message_of_record(agent_.config_.host, static_cast<std::int64_t>(r->id));
+        retrieved.push_back(msg);
+        state(ctx, party_.self, msg, trace::Retrieved{canonical(agent_.config_, r->user), static_cast<std::int64_t>(r->id), static_cast<std::int64_t>(r->octets)},
+              sock_.conn);
+      } else if (auto* d = std::get_if<pop3::Deleted>(&ev)) {
+        state(ctx, party_.self, ctx.correlation.message_of_record(agent_.config_.host, static_cast<std::int64_t>(d->id)),
+              trace::Deleted{canonical(agent_.config_, d->user), static_cast<std::int64_t>(d->id)}, sock_.conn);
+      }
+    }
+    std::size_t k = 0;
+    for (std::size_t i = 0; i < outs.size(); ++i) {
+      WireParty p = party_;
+      // A RETR's content (a TOP's has no Retrieved event) belongs to that message.
+      if (outs[i].kind == pop3::Output::Kind::Content && k < retrieved.size()) p.msg = retrieved[k++];
+      trace_outputs(ctx, p, std::vector<pop3::Output>{outs[i]});
+    }
+    const std::string bytes = text::output_bytes(outs);
+    if (!bytes.empty()) ctx.transport.send(sock_, bytes);
     ctx.engine.cancel(idle_);
     if (core_.wants_close()) return finish();
     idle_ = ctx.engine.after(ctx.timeouts.pop3_autologout, [this] {
@@ -106,15 +136,6 @@ std::optional<std::string> Pop3Agent::secret(std::string_view user) {
     if (u.address == user || u.address.substr(0, u.address.find('@')) == user) return u.password;
   return std::nullopt;
 }
-
-namespace {
-// POP3 user names may be the full address or the local part.
-std::string canonical(const MailServerConfig& config, std::string_view user) {
-  for (const auto& u : config.users)
-    if (u.address == user || u.address.substr(0, u.address.find('@')) == user) return u.address;
-  return std::string(user);
-}
-}  // namespace
 
 bool Pop3Agent::lock(std::string_view user) { return locked_.insert(canonical(config_, user)).second; }
 void Pop3Agent::unlock(std::string_view user) { locked_.erase(canonical(config_, user)); }

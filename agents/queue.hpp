@@ -14,6 +14,7 @@ struct QueuedMessage {
   std::vector<std::string> rcpts;
   std::string content;
   sim::Time arrived = 0;
+  bool submitted = false;  // entered through submission (the MTA is then an intermediary)
 };
 
 class QueueSink {

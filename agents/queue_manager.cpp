@@ -6,6 +6,7 @@
 #include "agents/mime/dsn.hpp"
 #include "agents/smtp_listener.hpp"
 #include "agents/wire_trace.hpp"
+#include "sim/time.hpp"
 
 namespace mailsim::agents {
 
@@ -63,20 +64,33 @@ void QueueManager::attempt(std::uint64_t id) {
       remote_groups[config_.smarthost ? std::string("*") : domain_of(rcpt)].push_back(rcpt);
       continue;
     }
+    RcptOutcome local;
+    local.rcpt = rcpt;
+    local.remote_mta = config_.host;
     switch (mda_.deliver(e.m.msg, e.m.mail_from, rcpt, e.m.content)) {
       case Mda::Result::Stored:
         e.pending.erase(rcpt);
         break;
       case Mda::Result::NoSuchUser:
         e.pending.erase(rcpt);
-        e.failed.push_back(RcptOutcome{RcptOutcome::Kind::Permanent, rcpt, "550 5.1.1 user unknown", "5.1.1", ""});
+        local.kind = RcptOutcome::Kind::Permanent;
+        local.problem = trace::DeliveryProblem::UnknownUser;
+        local.status = "5.1.1";
+        local.diagnostic = "X-Postfix; unknown user: \"" + rcpt + "\"";
+        e.failed.push_back(local);
         break;
       case Mda::Result::QuotaFull:
+        local.problem = trace::DeliveryProblem::MailboxFull;
         if (config_.policy.quota_full_is_permanent) {
           e.pending.erase(rcpt);
-          e.failed.push_back(RcptOutcome{RcptOutcome::Kind::Permanent, rcpt, "552 5.2.2 mailbox full", "5.2.2", ""});
+          local.kind = RcptOutcome::Kind::Permanent;
+          local.status = "5.2.2";
+          local.diagnostic = "X-Postfix; mailbox full";
+          e.failed.push_back(local);
         } else {
-          e.last_error[rcpt] = "452 4.2.2 mailbox full";
+          local.status = "4.2.2";
+          local.diagnostic = "X-Postfix; mailbox full";
+          e.last_error[rcpt] = local;
         }
         break;
     }
@@ -84,10 +98,18 @@ void QueueManager::attempt(std::uint64_t id) {
   for (auto& [domain, rcpts] : remote_groups) {
     ++e.in_flight;
     DeliveryJob job{e.m.msg, e.m.mail_from, rcpts, domain == "*" ? domain_of(rcpts.front()) : domain, e.m.content};
-    trace_note(ctx_, sim::Step::Relay, self(), e.m.msg,
-               "queue " + e.m.queue_id + ": delivery attempt " + std::to_string(e.attempts) + " to " +
-                   (config_.smarthost ? "the smarthost " + *config_.smarthost : "the mail exchanger of " + domain) +
-                   " for " + std::to_string(rcpts.size()) + " recipient(s)");
+    trace::RelayAttempt fact;
+    fact.queue_id = e.m.queue_id;
+    fact.attempt = e.attempts;
+    fact.domain = job.domain;
+    fact.rcpts = rcpts;
+    fact.via = config_.smarthost ? trace::Via::Smarthost : trace::Via::Mx;
+    if (config_.smarthost) fact.smarthost = *config_.smarthost;
+    // The seed's three roles: always a client of another MTA here; also the intermediary
+    // between a submission agent and that MTA when the mail came in through submission.
+    fact.roles = {trace::MtaRole::Client};
+    if (e.m.submitted) fact.roles.push_back(trace::MtaRole::Intermediary);
+    state(ctx_, self(), e.m.msg, std::move(fact));
     const std::uint64_t epoch = e.epoch;
     remote_.deliver(std::move(job), [this, id, epoch](std::vector<RcptOutcome> results) {
       auto it2 = entries_.find(id);
@@ -97,19 +119,32 @@ void QueueManager::attempt(std::uint64_t id) {
       for (auto& r : results) {
         if (r.kind == RcptOutcome::Kind::Relayed) {
           en.pending.erase(r.rcpt);
-          trace_note(ctx_, sim::Step::Relay, self(), en.m.msg,
-                     "handed the message for " + r.rcpt + " to " + r.remote_mta + ": " + r.reply);
         } else if (r.kind == RcptOutcome::Kind::Permanent) {
           en.pending.erase(r.rcpt);
           en.failed.push_back(r);
         } else {
-          en.last_error[r.rcpt] = r.reply;
+          en.last_error[r.rcpt] = r;
         }
       }
       if (en.in_flight == 0) settle_round(id);
     });
   }
   if (e.in_flight == 0) settle_round(id);
+}
+
+void QueueManager::state_deferred(const Entry& e, const std::string& rcpt) {
+  trace::Deferred f;
+  f.rcpt = rcpt;
+  f.attempt = e.attempts;
+  f.next_attempt_us = e.next_retry;
+  f.local = is_local(rcpt);
+  if (auto it = e.last_error.find(rcpt); it != e.last_error.end()) {
+    f.host = it->second.remote_mta;
+    f.reply = it->second.reply;
+    f.net_error = it->second.net_error;
+    f.dns_error = it->second.dns_error;
+  }
+  state(ctx_, self(), e.m.msg, std::move(f));
 }
 
 void QueueManager::settle_round(std::uint64_t id) {
@@ -122,22 +157,25 @@ void QueueManager::settle_round(std::uint64_t id) {
     const sim::Time delay = retry_delay(e.attempts);
     if (ctx_.engine.now() + delay - e.m.arrived > config_.retry.give_up) {
       // Queued too long (RFC 5321 section 4.5.4.1): give up and tell the sender.
+      trace::Expired ex;
+      ex.attempts = e.attempts;
+      ex.queued_us = ctx_.engine.now() - e.m.arrived;
+      ex.give_up_us = config_.retry.give_up;
       for (const auto& r : e.pending) {
-        const std::string err = e.last_error.count(r) ? e.last_error[r] : std::string("no answer");
-        failed.push_back(RcptOutcome{RcptOutcome::Kind::Permanent, r,
-                                     "delivery gave up after " + std::to_string(e.attempts) + " attempts: " + err,
-                                     "4.4.7", ""});
+        ex.rcpts.push_back(r);
+        RcptOutcome o = e.last_error.count(r) ? e.last_error[r] : RcptOutcome{};
+        if (o.reply) ex.last_reply = o.reply;
+        o.kind = RcptOutcome::Kind::Permanent;
+        o.rcpt = r;
+        o.status = "4.4.7";  // RFC 3463: delivery time expired
+        if (o.diagnostic.empty()) o.diagnostic = "X-Postfix; delivery temporarily suspended: no answer";
+        failed.push_back(std::move(o));
       }
+      state(ctx_, self(), e.m.msg, std::move(ex));
       e.pending.clear();
     } else {
       e.next_retry = ctx_.engine.now() + delay;
-      for (const auto& r : e.pending) {
-        const std::string err = e.last_error.count(r) ? e.last_error[r] : std::string("temporary failure");
-        ctx_.ledger.deferred(e.m.msg, r, e.next_retry, err);
-        trace_note(ctx_, sim::Step::Relay, self(), e.m.msg,
-                   "deferred " + r + " (" + err + "); next retry at " + sim::format_duration(e.next_retry),
-                   sim::Alert::Transient);
-      }
+      for (const auto& r : e.pending) state_deferred(e, r);
       e.retry = ctx_.engine.at(e.next_retry, [this, id] { attempt(id); });
     }
   }
@@ -147,14 +185,20 @@ void QueueManager::settle_round(std::uint64_t id) {
 
 void QueueManager::bounce(Entry& e, const std::vector<RcptOutcome>& failed) {
   for (const auto& r : failed) {
-    ctx_.ledger.bounced(e.m.msg, r.rcpt, ctx_.engine.now(), r.reply);
-    trace_note(ctx_, sim::Step::Relay, self(), e.m.msg, "permanent failure for " + r.rcpt + ": " + r.reply,
-               sim::Alert::Permanent);
+    trace::Failed f;
+    f.rcpt = r.rcpt;
+    f.host = r.remote_mta;
+    f.reply = r.reply;
+    f.dns_error = r.dns_error;
+    f.problem = r.problem;
+    f.local = is_local(r.rcpt);
+    state(ctx_, self(), e.m.msg, std::move(f));
   }
+  std::vector<std::string> rcpts;
+  for (const auto& r : failed) rcpts.push_back(r.rcpt);
   if (e.m.mail_from.empty()) {
     // RFC 5321 section 4.5.5: a bounce is never bounced.
-    trace_note(ctx_, sim::Step::Relay, self(), e.m.msg, "the failed message was itself a bounce: discarded",
-               sim::Alert::Permanent);
+    state(ctx_, self(), e.m.msg, trace::BounceDiscarded{rcpts});
     return;
   }
   mime::DsnInfo dsn;
@@ -164,18 +208,25 @@ void QueueManager::bounce(Entry& e, const std::vector<RcptOutcome>& failed) {
   dsn.date = sim::rfc5322_date(ctx_.start_epoch, ctx_.engine.now());
   dsn.message_id = "dsn." + e.m.queue_id + "." + std::to_string(ctx_.engine.now()) + "@" + config_.host;
   for (const auto& r : failed)
-    dsn.recipients.push_back(mime::DsnRecipient{r.rcpt, "failed", r.status, r.remote_mta, "smtp; " + r.reply});
+    dsn.recipients.push_back(mime::DsnRecipient{r.rcpt, "failed", r.status, r.remote_mta, r.diagnostic});
   dsn.original_message = header_section(e.m.content);
   QueuedMessage q;
   q.queue_id = "B" + e.m.queue_id;
-  q.msg = ctx_.ledger.plan_bounce(e.m.msg, dsn.message_id, e.m.mail_from);
+  q.msg = ctx_.correlation.new_bounce_id(e.m.msg);
   q.mail_from = "";
   q.rcpts = {e.m.mail_from};
   q.content = mime::compose_dsn(dsn);
   q.arrived = ctx_.engine.now();
-  trace_note(ctx_, sim::Step::Relay, self(), e.m.msg,
-             "sending a delivery status notification (bounce) from MAILER-DAEMON to " + e.m.mail_from,
-             sim::Alert::Permanent);
+  ctx_.correlation.tag_message_id(dsn.message_id, q.msg);
+  trace::BounceCreated bc;
+  bc.dsn = q.msg;
+  bc.of = e.m.msg;
+  bc.to = e.m.mail_from;
+  bc.rcpts = rcpts;
+  bc.action = trace::DsnAction::Failed;
+  bc.subject = mime::dsn_subject();
+  bc.message_id = dsn.message_id;
+  state(ctx_, self(), e.m.msg, std::move(bc));
   ctx_.engine.after(ctx_.processing_delay, [this, q = std::move(q)]() mutable { enqueue(std::move(q)); });
 }
 

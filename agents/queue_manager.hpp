@@ -29,7 +29,7 @@ class QueueManager : public QueueSink {
   struct Entry {
     QueuedMessage m;
     std::set<std::string> pending;  // recipients not yet delivered, relayed or bounced
-    std::map<std::string, std::string> last_error;
+    std::map<std::string, RcptOutcome> last_error;
     int attempts = 0;
     int in_flight = 0;
     std::uint64_t epoch = 0;  // bumps on crash so that late callbacks are ignored
@@ -42,7 +42,8 @@ class QueueManager : public QueueSink {
   void bounce(Entry& e, const std::vector<RcptOutcome>& failed);
   bool is_local(const std::string& rcpt) const;
   sim::Time retry_delay(int attempts) const;
-  sim::Actor self() const { return sim::Actor{"MTA", config_.host}; }
+  trace::Actor self() const { return trace::Actor{trace::Agent::MTA, config_.host}; }
+  void state_deferred(const Entry& e, const std::string& rcpt);
 
   Context& ctx_;
   sim::HostId host_;

@@ -6,47 +6,89 @@
 
 namespace mailsim::agents {
 
-std::vector<RcptOutcome> all_rcpts(const std::vector<std::string>& rcpts, RcptOutcome::Kind kind,
-                                   const std::string& reply, const std::string& status, const std::string& remote) {
+std::vector<RcptOutcome> all_rcpts(const std::vector<std::string>& rcpts, const RcptOutcome& like) {
   std::vector<RcptOutcome> out;
-  for (const auto& r : rcpts) out.push_back(RcptOutcome{kind, r, reply, status, remote});
+  for (const auto& r : rcpts) {
+    out.push_back(like);
+    out.back().rcpt = r;
+  }
   return out;
 }
 
+namespace {
+trace::NetFailure net_failure(sim::NetError e) {
+  switch (e) {
+    case sim::NetError::Refused: return trace::NetFailure::Refused;
+    case sim::NetError::Unreachable: return trace::NetFailure::Unreachable;
+    case sim::NetError::TimedOut: return trace::NetFailure::TimedOut;
+    case sim::NetError::Reset: return trace::NetFailure::Reset;
+  }
+  return trace::NetFailure::Unreachable;
+}
+
+RcptOutcome dns_outcome(const MxResult& r) {
+  RcptOutcome o;
+  o.kind = r.outcome == MxResult::Outcome::Permanent ? RcptOutcome::Kind::Permanent : RcptOutcome::Kind::Transient;
+  o.dns_error = r.failure;
+  // RFC 3463: 5.1.2 bad destination system address; RFC 7505: 5.1.10 null MX; 4.4.3 directory server failure.
+  o.status = r.failure == trace::MxFailure::NullMx ? "5.1.10" : o.kind == RcptOutcome::Kind::Permanent ? "5.1.2" : "4.4.3";
+  o.diagnostic = "X-Postfix; " + r.reason;
+  return o;
+}
+}  // namespace
+
 RemoteDelivery::RemoteDelivery(Context& ctx, sim::HostId host, const MailServerConfig& config, Resolver& resolver)
     : ctx_(ctx), host_(host), config_(config), resolver_(resolver) {}
+
+trace::Actor RemoteDelivery::self() const { return trace::Actor{trace::Agent::MTA, config_.host}; }
 
 void RemoteDelivery::deliver(DeliveryJob job, std::function<void(std::vector<RcptOutcome>)> done) {
   auto shared = std::make_shared<DeliveryJob>(std::move(job));
   if (config_.smarthost) {
     std::vector<MxTarget> t{MxTarget{*config_.smarthost, config_.smarthost_address, 0}};
-    return try_target(shared, std::move(t), 0, "", std::move(done));
+    return try_target(shared, std::move(t), 0, RcptOutcome{}, std::move(done));
   }
   resolver_.resolve_mail_hosts(shared->domain, shared->msg, [this, shared, done](MxResult r) {
-    if (r.outcome == MxResult::Outcome::Permanent)
-      return done(all_rcpts(shared->rcpts, RcptOutcome::Kind::Permanent, r.reason, "5.1.2", ""));
-    if (r.outcome == MxResult::Outcome::Transient)
-      return done(all_rcpts(shared->rcpts, RcptOutcome::Kind::Transient, r.reason, "4.4.3", ""));
+    if (r.outcome != MxResult::Outcome::Ok) {
+      state(ctx_, self(), shared->msg,
+            trace::MxFailed{shared->domain, r.failure, r.outcome == MxResult::Outcome::Permanent});
+      return done(all_rcpts(shared->rcpts, dns_outcome(r)));
+    }
+    trace::MxAnswer answer;
+    answer.domain = shared->domain;
+    answer.implicit = r.implicit;
+    for (const auto& t : r.targets)
+      answer.exchangers.push_back(trace::Exchanger{t.host, t.preference, dns::format_ipv4(t.address)});
+    state(ctx_, self(), shared->msg, std::move(answer));
     // Never deliver to ourselves through MX: that would be a mail loop.
     std::vector<MxTarget> targets;
     for (auto& t : r.targets)
       if (t.address != ctx_.net.host(host_).address) targets.push_back(t);
-    if (targets.empty())
-      return done(all_rcpts(shared->rcpts, RcptOutcome::Kind::Permanent, "mail for " + shared->domain + " loops back to myself",
-                            "5.4.6", ""));
-    try_target(shared, std::move(targets), 0, "", done);
+    if (targets.empty()) {
+      state(ctx_, self(), shared->msg, trace::MxFailed{shared->domain, trace::MxFailure::LoopsBack, true});
+      RcptOutcome o;
+      o.kind = RcptOutcome::Kind::Permanent;
+      o.dns_error = trace::MxFailure::LoopsBack;
+      o.status = "5.4.6";
+      o.diagnostic = "X-Postfix; mail for " + shared->domain + " loops back to myself";
+      return done(all_rcpts(shared->rcpts, o));
+    }
+    try_target(shared, std::move(targets), 0, RcptOutcome{}, done);
   });
 }
 
 void RemoteDelivery::try_target(std::shared_ptr<DeliveryJob> job, std::vector<MxTarget> targets, std::size_t i,
-                                std::string last_error, std::function<void(std::vector<RcptOutcome>)> done) {
-  if (i == targets.size())
-    return done(all_rcpts(job->rcpts, RcptOutcome::Kind::Transient, last_error, "4.4.1", ""));
+                                RcptOutcome last_error, std::function<void(std::vector<RcptOutcome>)> done) {
+  if (i == targets.size()) {
+    last_error.kind = RcptOutcome::Kind::Transient;
+    if (last_error.status.empty()) last_error.status = "4.4.1";  // no answer from host
+    return done(all_rcpts(job->rcpts, last_error));
+  }
   const MxTarget target = targets[i];
   WireParty party;
-  party.self = sim::Actor{"MTA", config_.host};
-  party.peer = sim::Actor{"MTA", target.host};
-  party.step = sim::Step::Relay;
+  party.self = self();
+  party.peer = trace::Actor{trace::Agent::MTA, target.host};
+  party.step = trace::Step::Relay;
   party.msg = job->msg;
   smtp::ClientConfig cc;
   cc.helo_name = config_.host;
@@ -59,24 +101,43 @@ void RemoteDelivery::try_target(std::shared_ptr<DeliveryJob> job, std::vector<Mx
       txn.body_8bit = true;
       break;
     }
-  start_smtp_session(
+  const std::uint64_t conn = start_smtp_session(
       ctx_, host_, target.address, kPortSmtp, party, OnOwnHostCrash::Vanish, std::move(cc), std::move(txn),
       [this, job, targets, i, done, target](SmtpOutcome o) {
         using O = smtp::ClientResult::Outcome;
         if (o.net_error) {
           // Unreachable or refused: try the next exchanger (RFC 5321 section 5.1).
-          std::string err = "connect to " + target.host + "[" + dns::format_ipv4(target.address) + "]:25: " +
-                            sim::to_string(*o.net_error);
-          if (i + 1 < targets.size())  // otherwise the queue's deferral note reports it
-            trace_note(ctx_, sim::Step::Relay, sim::Actor{"MTA", config_.host}, job->msg,
-                       err + "; trying the next mail exchanger, " + targets[i + 1].host, sim::Alert::Transient);
+          trace::ConnectionFailed f{target.host, dns::format_ipv4(target.address), net_failure(*o.net_error), "", 0};
+          if (i + 1 < targets.size()) {
+            f.next_host = targets[i + 1].host;
+            f.next_preference = targets[i + 1].preference;
+          }
+          state(ctx_, self(), job->msg, std::move(f), o.conn);
+          RcptOutcome err;
+          err.net_error = net_failure(*o.net_error);
+          err.status = "4.4.1";
+          err.remote_mta = target.host;
+          err.diagnostic = "X-Postfix; connect to " + target.host + "[" + dns::format_ipv4(target.address) +
+                           "]:25: " + sim::to_string(*o.net_error);
           return try_target(job, targets, i + 1, std::move(err), done);
         }
         const auto& res = o.result;
         const bool session_failed = res.outcome == O::ConnectionLost ||
                                     (res.outcome == O::Transient && res.recipients.empty());
-        if (session_failed)
-          return try_target(job, targets, i + 1, target.host + " said: " + res.last_reply.summary(), done);
+        if (session_failed) {
+          RcptOutcome err;
+          // A lost connection or a silent server is no server reply: say what happened.
+          if (res.outcome == O::ConnectionLost)
+            err.net_error = trace::NetFailure::Reset;
+          else if (res.timed_out)
+            err.net_error = trace::NetFailure::TimedOut;
+          else
+            err.reply = reply_info(res.last_reply);
+          err.status = res.last_reply.enhanced.empty() ? "4.4.2" : res.last_reply.enhanced;
+          err.remote_mta = target.host;
+          err.diagnostic = "smtp; " + res.last_reply.summary();
+          return try_target(job, targets, i + 1, std::move(err), done);
+        }
         std::vector<RcptOutcome> out;
         for (const auto& rcpt : job->rcpts) {
           RcptOutcome r;
@@ -86,16 +147,28 @@ void RemoteDelivery::try_target(std::shared_ptr<DeliveryJob> job, std::vector<Mx
           for (const auto& x : res.recipients)
             if (x.rcpt == rcpt) rr = &x;
           const smtp::Reply reply = rr ? rr->reply : res.last_reply;
-          r.reply = reply.summary();
-          r.status = reply.enhanced.empty() ? (reply.permanent() ? "5.0.0" : "4.0.0") : reply.enhanced;
-          if (res.outcome == O::Delivered && reply.positive())
-            r.kind = RcptOutcome::Kind::Relayed;
+          // A recipient the server had accepted, when the session then died (no reply after
+          // the dot, a reset): what happened is the silence, not a reply the client made up.
+          const bool ended_by_session = reply == res.last_reply && (res.timed_out || res.outcome == O::ConnectionLost);
+          if (ended_by_session)
+            r.net_error = res.timed_out ? trace::NetFailure::TimedOut : trace::NetFailure::Reset;
           else
+            r.reply = reply_info(reply);
+          r.diagnostic = "smtp; " + reply.summary();
+          r.status = reply.enhanced.empty() ? (reply.permanent() ? "5.0.0" : "4.0.0") : reply.enhanced;
+          if (res.outcome == O::Delivered && reply.positive()) {
+            r.kind = RcptOutcome::Kind::Relayed;
+            state(ctx_, self(), job->msg, trace::Relayed{rcpt, target.host, reply_info(reply)}, o.conn);
+          } else {
             r.kind = reply.permanent() ? RcptOutcome::Kind::Permanent : RcptOutcome::Kind::Transient;
+          }
           out.push_back(std::move(r));
         }
         done(std::move(out));
       });
+  // Stated once the connection has its id, so that the session's lines belong to it.
+  state(ctx_, self(), job->msg,
+        trace::Connecting{target.host, dns::format_ipv4(target.address), target.preference, kPortSmtp}, conn);
 }
 
 }  // namespace mailsim::agents

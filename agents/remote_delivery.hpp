@@ -11,12 +11,17 @@
 
 namespace mailsim::agents {
 
+// What became of one recipient in one delivery attempt, typed for the facts and the DSN.
 struct RcptOutcome {
   enum class Kind { Relayed, Transient, Permanent } kind = Kind::Transient;
   std::string rcpt;
-  std::string reply;       // "550 5.1.1 ..." or a reason
-  std::string status;      // enhanced status code for DSNs
+  std::optional<trace::ReplyInfo> reply;       // what a server answered, when one did
+  std::optional<trace::NetFailure> net_error;  // no exchanger could be reached
+  std::optional<trace::MxFailure> dns_error;   // the MX lookup failed
+  std::optional<trace::DeliveryProblem> problem;  // local delivery (MDA)
+  std::string status;      // enhanced status code for DSNs (RFC 3463)
   std::string remote_mta;  // who said so, when a server did
+  std::string diagnostic;  // for the DSN's Diagnostic-Code: "smtp; 550 …" or Postfix's words
 };
 
 struct DeliveryJob {
@@ -34,14 +39,15 @@ class RemoteDelivery {
 
  private:
   void try_target(std::shared_ptr<DeliveryJob> job, std::vector<MxTarget> targets, std::size_t i,
-                  std::string last_error, std::function<void(std::vector<RcptOutcome>)> done);
+                  RcptOutcome last_error, std::function<void(std::vector<RcptOutcome>)> done);
+  trace::Actor self() const;
   Context& ctx_;
   sim::HostId host_;
   const MailServerConfig& config_;
   Resolver& resolver_;
 };
 
-std::vector<RcptOutcome> all_rcpts(const std::vector<std::string>& rcpts, RcptOutcome::Kind kind,
-                                   const std::string& reply, const std::string& status, const std::string& remote);
+// The same outcome for every recipient of a job.
+std::vector<RcptOutcome> all_rcpts(const std::vector<std::string>& rcpts, const RcptOutcome& like);
 
 }  // namespace mailsim::agents

@@ -16,11 +16,6 @@ std::string lower(std::string s) {
   std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
   return s;
 }
-std::string strip_angles(std::string s) {
-  while (!s.empty() && (s.front() == '<' || s.front() == ' ')) s.erase(s.begin());
-  while (!s.empty() && (s.back() == '>' || s.back() == ' ')) s.pop_back();
-  return s;
-}
 }  // namespace
 
 bool domain_in(const std::vector<std::string>& domains, const std::string& domain) {
@@ -35,11 +30,14 @@ class SmtpListener::Session : public sim::StreamHandler, private smtp::ServerPol
     Context& ctx = agent_.ctx_;
     peer_host_ = ctx.transport.peer_host_of(sock);
     peer_addr_ = ctx.transport.peer_address_of(sock);
-    party_.self = sim::Actor{agent_.submission_ ? "MSA" : "MTA", agent_.config_.host};
-    party_.peer = sim::Actor{agent_.submission_ ? "MUA" : "MTA", ctx.net.host(peer_host_).name};
-    party_.step = agent_.submission_ ? sim::Step::Submit : sim::Step::Accept;
-    party_.protocol = "SMTP";
-    party_.direction = sim::Direction::Response;
+    using trace::Agent;
+    party_.self = trace::Actor{agent_.submission_ ? Agent::MSA : Agent::MTA, agent_.config_.host};
+    party_.peer = trace::Actor{agent_.submission_ ? Agent::MUA : Agent::MTA, ctx.net.host(peer_host_).name};
+    // The step rule: a submission session is step 2; an MTA-to-MTA session is step 3 as a
+    // whole, the receiving server's decisions (facts) are step 4.
+    party_.step = agent_.submission_ ? trace::Step::Submit : trace::Step::Relay;
+    party_.protocol = trace::Protocol::SMTP;
+    party_.direction = trace::Direction::Response;
     party_.conn = sock.conn;
   }
   // SmtpListener::stop() (a crash) destroys open sessions: their timer must not fire later.
@@ -73,9 +71,7 @@ class SmtpListener::Session : public sim::StreamHandler, private smtp::ServerPol
 
   void flush() {
     Context& ctx = agent_.ctx_;
-    party_.msg = ctx.trace.message_of_connection(sock_.conn);
-    // Replies about mail this server only forwards belong to the relay step.
-    if (!agent_.submission_) party_.step = relaying_ ? sim::Step::Relay : sim::Step::Accept;
+    party_.msg = ctx.correlation.message_of_connection(sock_.conn);
     send_outputs(ctx, sock_, party_, core_.take_output());
     for (auto& a : core_.take_accepted()) hand_to_queue(std::move(a));
     ctx.engine.cancel(idle_);
@@ -98,10 +94,11 @@ class SmtpListener::Session : public sim::StreamHandler, private smtp::ServerPol
 
   void hand_to_queue(smtp::Accepted a) {
     Context& ctx = agent_.ctx_;
-    std::string msg = ctx.trace.message_of_connection(sock_.conn);
+    std::string msg = ctx.correlation.message_of_connection(sock_.conn);
     if (msg.empty()) {  // a real client in live mode: find the message by its Message-ID
-      const auto parsed = mime::parse(std::string_view(a.content).substr(0, mime_header_end(a.content)));
-      if (auto id = parsed.header("Message-ID")) msg = ctx.ledger.id_for_message_id(strip_angles(*id));
+      const auto parsed = mime::parse(std::string_view(a.content).substr(0, mime::header_block_end(a.content)));
+      if (auto id = parsed.header("Message-ID"))
+        msg = ctx.correlation.message_of_message_id(mime::strip_angle_brackets(*id));
       if (msg.empty()) msg = register_live_message(a, parsed);
     }
     mime::ReceivedInfo info;
@@ -120,10 +117,15 @@ class SmtpListener::Session : public sim::StreamHandler, private smtp::ServerPol
     for (const auto& r : a.envelope.rcpt_to) q.rcpts.push_back(lower(r.str()));
     q.content = mime::prepend_header(a.content, "Received", mime::received_header(info));
     q.arrived = ctx.engine.now();
-    trace_note(ctx, party_.step, party_.self, msg,
-               std::string(agent_.submission_ ? "accepted the submission" : "accepted the message") + " from " +
-                   (q.mail_from.empty() ? "<>" : q.mail_from) + " for " + std::to_string(q.rcpts.size()) +
-                   " recipient(s), added a Received: field and queued it as " + q.queue_id);
+    q.submitted = agent_.submission_;
+    if (agent_.submission_) {
+      state(ctx, party_.self, msg, trace::SubmissionAccepted{q.queue_id, q.mail_from, q.rcpts, a.envelope.auth_user},
+            sock_.conn);
+    } else {
+      state(ctx, party_.self, msg,
+            trace::MessageAccepted{q.queue_id, q.mail_from, q.rcpts, ctx.net.host(peer_host_).name, relaying_},
+            sock_.conn);
+    }
     ctx.engine.after(ctx.processing_delay, [&queue = agent_.queue_, q = std::move(q)]() mutable {
       queue.enqueue(std::move(q));
     });
@@ -134,32 +136,39 @@ class SmtpListener::Session : public sim::StreamHandler, private smtp::ServerPol
     Context& ctx = agent_.ctx_;
     int n = 1;
     while (ctx.ledger.find("live-" + std::to_string(n))) ++n;
-    MessageRecord rec;
-    rec.id = "live-" + std::to_string(n);
-    rec.from = lower(a.envelope.mail_from.str());
-    rec.subject = mime::decode_header_value(parsed.header("Subject").value_or(""));
-    rec.message_id = strip_angles(parsed.header("Message-ID").value_or(""));
-    rec.planned_us = ctx.engine.now();
+    trace::LiveMessage f;
+    f.id = "live-" + std::to_string(n);
+    f.from = lower(a.envelope.mail_from.str());
+    f.subject = mime::decode_header_value(parsed.header("Subject").value_or(""));
+    f.message_id = mime::strip_angle_brackets(parsed.header("Message-ID").value_or(""));
+    f.submission = agent_.submission_;
     for (const auto& r : a.envelope.rcpt_to) {
-      RcptRecord rr;
-      rr.address = lower(r.str());
-      if (std::none_of(rec.rcpts.begin(), rec.rcpts.end(), [&](const RcptRecord& x) { return x.address == rr.address; }))
-        rec.rcpts.push_back(rr);
+      const std::string addr = lower(r.str());
+      if (std::find(f.to.begin(), f.to.end(), addr) == f.to.end()) f.to.push_back(addr);
     }
-    const std::string id = rec.id;
-    ctx.ledger.plan(std::move(rec));
-    ctx.ledger.submitted(id, ctx.engine.now());
-    ctx.trace.tag_connection(sock_.conn, id);
+    const std::string id = f.id;
+    ctx.correlation.tag_message_id(f.message_id, id);
+    ctx.correlation.tag_connection(sock_.conn, id);
+    state(ctx, party_.self, id, std::move(f), sock_.conn);
     return id;
   }
 
-  static std::size_t mime_header_end(std::string_view content) {
-    const auto p = content.find("\r\n\r\n");
-    return p == std::string_view::npos ? content.size() : p + 4;
+  // smtp::ServerPolicy. Every decision is stated as a fact where it is made.
+  smtp::Reply check_recipient(const smtp::Envelope& env, const smtp::Path& rcpt) override {
+    auto [verdict, reply] = decide_recipient(env, rcpt);
+    trace::RecipientChecked f;
+    f.rcpt = lower(rcpt.str());
+    f.accepted = reply.positive();
+    f.verdict = verdict;
+    f.reply = reply_info(reply);
+    f.submission = agent_.submission_;
+    state(agent_.ctx_, party_.self, agent_.ctx_.correlation.message_of_connection(sock_.conn), std::move(f),
+          sock_.conn);
+    return reply;
   }
 
-  // smtp::ServerPolicy
-  smtp::Reply check_recipient(const smtp::Envelope& env, const smtp::Path& rcpt) override {
+  std::pair<trace::Verdict, smtp::Reply> decide_recipient(const smtp::Envelope& env, const smtp::Path& rcpt) {
+    using V = trace::Verdict;
     const MailServerConfig& cfg = agent_.config_;
     const std::string address = lower(rcpt.str());
     const bool local = rcpt.domain.empty() || domain_in(cfg.domains, rcpt.domain);
@@ -169,37 +178,46 @@ class SmtpListener::Session : public sim::StreamHandler, private smtp::ServerPol
       const UserAccount* user = nullptr;
       for (const auto& u : cfg.users)
         if (u.address == full || (rcpt.domain.empty() && u.address.rfind("postmaster@", 0) == 0)) user = &u;
-      if (!user && !(rcpt.domain.empty() || lower(rcpt.local) == "postmaster"))
-        return smtp::Reply::make(550, "5.1.1", "<" + address + ">: Recipient address rejected: User unknown in local recipient table");
+      const bool postmaster = rcpt.domain.empty() || lower(rcpt.local) == "postmaster";
+      if (!user && !postmaster)
+        return {V::UnknownUser, smtp::Reply::make(550, "5.1.1", "<" + address + ">: Recipient address rejected: User unknown in local recipient table")};
       if (user && user->quota_octets && agent_.store_.octets(user->address) >= user->quota_octets) {
         if (cfg.policy.quota_full_is_permanent)
-          return smtp::Reply::make(552, "5.2.2", "<" + address + ">: Mailbox full");
-        return smtp::Reply::make(452, "4.2.2", "<" + address + ">: Mailbox full, try again later");
+          return {V::MailboxFull, smtp::Reply::make(552, "5.2.2", "<" + address + ">: Mailbox full")};
+        return {V::MailboxFull, smtp::Reply::make(452, "4.2.2", "<" + address + ">: Mailbox full, try again later")};
       }
       if (cfg.policy.greylisting && env.auth_user.empty()) {
         auto key = std::make_tuple(peer_addr_, lower(env.mail_from.str()), address);
         auto [it, first] = agent_.greylist_.emplace(key, agent_.ctx_.engine.now());
         if (first || agent_.ctx_.engine.now() - it->second < cfg.policy.greylist_delay)
-          return smtp::Reply::make(451, "4.7.1", "<" + address + ">: Recipient address rejected: Greylisted, please try again later");
+          return {V::Greylisted, smtp::Reply::make(451, "4.7.1", "<" + address + ">: Recipient address rejected: Greylisted, please try again later")};
       }
-      return smtp::Reply::make(250, "2.1.5", "Ok");
+      return {user ? V::LocalUser : V::Postmaster, smtp::Reply::make(250, "2.1.5", "Ok")};
     }
     const bool trusted_client = std::find(cfg.relay_clients.begin(), cfg.relay_clients.end(),
                                           agent_.ctx_.net.host(peer_host_).name) != cfg.relay_clients.end();
-    if (!env.auth_user.empty() || trusted_client || domain_in(cfg.relay_domains, rcpt.domain)) {
+    const V why = !env.auth_user.empty() ? V::Authenticated
+                  : trusted_client        ? V::TrustedClient
+                  : domain_in(cfg.relay_domains, rcpt.domain) ? V::BackupMx
+                                                               : V::RelayDenied;
+    if (why != V::RelayDenied) {
       relaying_ = true;
-      return smtp::Reply::make(250, "2.1.5", "Ok");
+      return {why, smtp::Reply::make(250, "2.1.5", "Ok")};
     }
-    return smtp::Reply::make(554, "5.7.1", "<" + address + ">: Relay access denied");
+    return {V::RelayDenied, smtp::Reply::make(554, "5.7.1", "<" + address + ">: Relay access denied")};
   }
 
   smtp::Reply check_message(const smtp::Envelope&, std::string_view content) override {
     const std::string& pattern = agent_.config_.policy.reject_subject;
     if (!pattern.empty()) {
-      const auto msg = mime::parse(content.substr(0, mime_header_end(content)));
+      const auto msg = mime::parse(content.substr(0, mime::header_block_end(content)));
       const std::string subject = mime::decode_header_value(msg.header("Subject").value_or(""));
-      if (lower(subject).find(lower(pattern)) != std::string::npos)
-        return smtp::Reply::make(554, "5.7.1", "Message rejected: content policy (subject matches \"" + pattern + "\")");
+      if (lower(subject).find(lower(pattern)) != std::string::npos) {
+        auto reply = smtp::Reply::make(554, "5.7.1", "Message rejected: content policy (subject matches \"" + pattern + "\")");
+        state(agent_.ctx_, party_.self, agent_.ctx_.correlation.message_of_connection(sock_.conn),
+              trace::MessageRefused{trace::Refusal::ContentPolicy, reply_info(reply), agent_.submission_}, sock_.conn);
+        return reply;
+      }
     }
     return smtp::Reply::make(250, "2.0.0", "Ok");
   }

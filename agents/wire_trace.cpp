@@ -4,29 +4,19 @@
 
 namespace mailsim::agents {
 
+std::int64_t content_lines(std::string_view text) { return std::count(text.begin(), text.end(), '\n'); }
+
+// The content's `line` in the trace: a short description for tools that only print lines;
+// renderers use the numbers (octets, lines) and their own words.
 std::string describe_content(std::string_view text) {
-  const auto lines = std::count(text.begin(), text.end(), '\n');
-  return "[message content: " + std::to_string(text.size()) + " octets, " + std::to_string(lines) + " lines]";
+  return "[message content: " + std::to_string(text.size()) + " octets, " + std::to_string(content_lines(text)) +
+         " lines]";
 }
 
-sim::Alert smtp_alert(int code) {
-  if (code >= 500) return sim::Alert::Permanent;
-  if (code >= 400) return sim::Alert::Transient;
-  return sim::Alert::None;
-}
-
-void trace_note(Context& ctx, sim::Step step, const sim::Actor& actor, const std::string& msg, std::string text,
-                sim::Alert alert) {
-  sim::TraceEvent e;
-  e.time = ctx.engine.now();
-  e.step = step;
-  e.kind = sim::TraceKind::Note;
-  e.actor = actor;
-  e.protocol = "local";
-  e.line = std::move(text);
-  e.msg = msg;
-  e.alert = alert;
-  ctx.trace.add(std::move(e));
+trace::Alert smtp_alert(int code) {
+  if (code >= 500) return trace::Alert::Permanent;
+  if (code >= 400) return trace::Alert::Transient;
+  return trace::Alert::None;
 }
 
 }  // namespace mailsim::agents

@@ -1,33 +1,36 @@
 #pragma once
 // Sends a protocol core's output on a simulated socket and records each line in the
-// trace: one place where wire bytes and trace lines are made, so they always agree.
+// trace: one place where wire bytes and trace lines are made, so they always agree. And
+// `state()`, the one way an agent states a fact.
 #include <string>
 #include <vector>
 
 #include "agents/context.hpp"
+#include "sim/text.hpp"
 
 namespace mailsim::agents {
 
 struct WireParty {
-  sim::Actor self, peer;
-  sim::Step step = sim::Step::Submit;
-  std::string protocol;
-  sim::Direction direction = sim::Direction::Request;
+  trace::Actor self, peer;
+  trace::Step step = trace::Step::Submit;
+  trace::Protocol protocol = trace::Protocol::SMTP;
+  trace::Direction direction = trace::Direction::Request;
   std::string msg;
   std::uint64_t conn = 0;
 };
 
 std::string describe_content(std::string_view text);
+std::int64_t content_lines(std::string_view text);
 
-// Alert for a reply line: SMTP 4xx/5xx, POP3 -ERR.
-sim::Alert smtp_alert(int code);
+// Alert for a reply line: SMTP 4xx/5xx.
+trace::Alert smtp_alert(int code);
 
 // Output is any core output type with `kind` (Line or Content), `text` and maybe `code`.
 template <class Output>
-void send_outputs(Context& ctx, sim::SocketId socket, const WireParty& p, const std::vector<Output>& outs) {
-  std::string bytes;
+void trace_outputs(Context& ctx, const WireParty& p, const std::vector<Output>& outs) {
+  if (!ctx.trace.wants_lines()) return;
   for (const auto& o : outs) {
-    sim::TraceEvent e;
+    trace::TraceEvent e;
     e.time = ctx.engine.now();
     e.step = p.step;
     e.actor = p.self;
@@ -37,7 +40,7 @@ void send_outputs(Context& ctx, sim::SocketId socket, const WireParty& p, const 
     e.msg = p.msg;
     e.conn = p.conn;
     if (o.kind == Output::Kind::Line) {
-      e.kind = sim::TraceKind::Line;
+      e.kind = trace::Kind::Line;
       e.line = o.text;
       if constexpr (requires { o.code; }) {
         if (o.code) {
@@ -45,22 +48,36 @@ void send_outputs(Context& ctx, sim::SocketId socket, const WireParty& p, const 
           e.alert = smtp_alert(o.code);
         }
       } else {
-        if (o.text.rfind("-ERR", 0) == 0) e.alert = sim::Alert::Transient;
+        if (o.text.rfind("-ERR", 0) == 0) e.alert = trace::Alert::Transient;
       }
-      bytes += o.text;
-      bytes += "\r\n";
     } else {
-      e.kind = sim::TraceKind::Content;
+      e.kind = trace::Kind::Content;
       e.line = describe_content(o.text);
+      e.octets = static_cast<std::int64_t>(o.text.size());
+      e.lines = content_lines(o.text);
       e.text = o.text;
-      bytes += o.text;
     }
     ctx.trace.add(std::move(e));
   }
+}
+
+template <class Output>
+void send_outputs(Context& ctx, sim::SocketId socket, const WireParty& p, const std::vector<Output>& outs) {
+  trace_outputs(ctx, p, outs);
+  const std::string bytes = text::output_bytes(outs);
   if (!bytes.empty()) ctx.transport.send(socket, bytes);
 }
 
-void trace_note(Context& ctx, sim::Step step, const sim::Actor& actor, const std::string& msg, std::string text,
-                sim::Alert alert = sim::Alert::None);
+// States a fact, now, as `actor`, about message `msg` ("" for none).
+inline void state(Context& ctx, const trace::Actor& actor, const std::string& msg, trace::Fact fact,
+                  std::uint64_t conn = 0) {
+  ctx.trace.add_fact(ctx.engine.now(), actor, msg, std::move(fact), conn);
+}
+
+// A reply as facts carry it.
+template <class Reply>
+trace::ReplyInfo reply_info(const Reply& r) {
+  return trace::ReplyInfo{r.code, r.enhanced, r.summary()};
+}
 
 }  // namespace mailsim::agents

@@ -7,6 +7,7 @@
 #include "cli/lib/commands.hpp"
 #include "sim/version.hpp"
 #include "visualize/narrate.hpp"
+#include "visualize/summary.hpp"
 #include "visualize/visualize.hpp"
 
 int main(int argc, char** argv) {
@@ -19,7 +20,13 @@ int main(int argc, char** argv) {
   auto* run_cmd = app.add_subcommand("run", "Run a scenario and print what happened to each message");
   run_cmd->add_option("FILE", run.file, "Scenario file (JSON)")->required();
   run_cmd->add_option("--seed", run.seed, "Root random seed (overrides the scenario's)");
-  run_cmd->add_option("--trace", run.trace_out, "Write the JSON trace to this file");
+  run_cmd->add_option("--trace", run.trace_out, "Write the trace to this file as the run goes (docs/trace-format.md)");
+  run_cmd->add_option("--trace-format", run.trace_format,
+                      "json (one document) or jsonl (JSON Lines); default: jsonl for a .jsonl file, else json")
+      ->check(CLI::IsMember({"json", "jsonl"}));
+  std::string run_lang = "en";
+  auto* run_lang_opt = run_cmd->add_option("--lang", run_lang, "Language of the summary and of --narrate: en (default) or es")
+      ->check(CLI::IsMember({"en", "es"}));
   run_cmd->add_option("--summary", run.summary_out, "Write the summary as JSON to this file");
   run_cmd->add_option("--export", run.export_dir, "Write mailboxes and MUA copies as Maildir folders here");
   run_cmd->add_option("--pcap", run.pcap_out, "Write the simulated traffic as a pcap capture (Wireshark)");
@@ -27,7 +34,7 @@ int main(int argc, char** argv) {
   run_cmd->add_flag("-q,--quiet", run.quiet, "Do not print the summary");
 
   auto* narrate_opt =
-      run_cmd->add_option("--narrate", run.narrate, "Tell the story step by step: en (default) or es")->expected(0, 1);
+      run_cmd->add_option("--narrate", run.narrate, "Tell the story step by step: en or es (default: --lang)")->expected(0, 1);
   run_cmd->add_flag("--pause", run.pause, "With --narrate: wait for Enter between steps");
 
   ServeArgs serve;
@@ -40,7 +47,12 @@ int main(int argc, char** argv) {
                         "(pop3); 0 or absent: ports chosen by the OS");
   serve_cmd->add_option("--ports-file", serve.ports_file, "Write the port of each server's services here (JSON)");
   serve_cmd->add_option("--speed", serve.speed, "Simulated seconds per wall-clock second (default 1)");
-  serve_cmd->add_option("--trace", serve.trace_out, "Write the JSON trace to this file when stopped");
+  serve_cmd->add_option("--trace", serve.trace_out, "Write the trace to this file as the run goes");
+  serve_cmd->add_option("--trace-format", serve.trace_format, "json or jsonl (default: by the file's extension)")
+      ->check(CLI::IsMember({"json", "jsonl"}));
+  std::string serve_lang = "en";
+  serve_cmd->add_option("--lang", serve_lang, "Language of the summary: en (default) or es")
+      ->check(CLI::IsMember({"en", "es"}));
   serve_cmd->add_option("--summary", serve.summary_out, "Write the summary as JSON to this file when stopped");
   serve_cmd->add_option("--seed", serve.seed, "Root random seed (overrides the scenario's)");
   serve_cmd->add_option("--for", serve.for_seconds, "Stop after this many wall-clock seconds");
@@ -93,9 +105,18 @@ int main(int argc, char** argv) {
     }
     run.load.max_attached_file = serve.load.max_attached_file = *size;
   }
+  auto summary_printer = [](const std::string& lang) {
+    return [L = *mailsim::viz::parse_lang(lang)](const RunReport& r) {
+      mailsim::viz::print_summary(mailsim::viz::RunInfo{mailsim::kVersion, r.scenario, r.seed, r.events, r.end_us},
+                                  r.summary, L, std::cout);
+    };
+  };
   try {
     if (*run_cmd) {
-      if (narrate_opt->count() > 0 && run.narrate.empty()) run.narrate = "en";
+      if (narrate_opt->count() > 0 && run.narrate.empty()) run.narrate = run_lang;
+      // The summary follows the narration's language unless --lang says otherwise.
+      if (run_lang_opt->count() == 0 && mailsim::viz::parse_lang(run.narrate)) run_lang = run.narrate;
+      run.print_summary = summary_printer(run_lang);
       if (!run.narrate.empty() && !mailsim::viz::parse_lang(run.narrate)) {
         std::cerr << "mailsim: --narrate: unknown language '" << run.narrate << "' (en or es)\n";
         return kExitInvalidInput;
@@ -138,7 +159,10 @@ int main(int argc, char** argv) {
       return validate_command(validate_file, load);
     }
     if (*new_cmd) return new_command(new_args);
-    if (*serve_cmd) return serve_command(serve);
+    if (*serve_cmd) {
+      serve.print_summary = summary_printer(serve_lang);
+      return serve_command(serve);
+    }
   } catch (const std::exception& e) {
     std::cerr << "mailsim: internal error: " << e.what() << "\n";
     return kExitInternal;

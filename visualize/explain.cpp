@@ -112,19 +112,6 @@ void dns_line(const Ev& e, std::vector<std::string>& keys) {
   }
 }
 
-// Notes are free English text; the agent and the step say most of what they are.
-std::string note_key(const Ev& e) {
-  if (e.alert == "permanent" || contains(e.line, "bounce")) return "note.bounce";
-  if (e.alert == "transient" || contains(e.line, "defer") || contains(e.line, "retry")) return "note.retry";
-  if (e.actor.agent == "MDA" || e.step == 5) return "note.store";
-  if (e.step == 1) return "note.compose";
-  if (e.actor.agent == "MUA" && e.step == 6) return "note.local_copy";
-  if (contains(e.line, "attempt")) return "note.attempt";
-  if (e.step == 4 || contains(e.line, "Received")) return "note.accept";
-  if (contains(e.line, "queue")) return "note.queue";
-  return "note";
-}
-
 }  // namespace
 
 std::vector<std::vector<std::string>> explain_keys(const Model& m) {
@@ -135,10 +122,11 @@ std::vector<std::vector<std::string>> explain_keys(const Model& m) {
     auto& keys = out[i];
     ConnState& st = conns[e.conn];  // conn -1 groups lines without a connection
     const bool smtp = e.protocol == "SMTP" || e.protocol == "ESMTP";
-    if (e.kind == "fault") {
+    if (e.is_fault()) {
       keys.push_back("fault");
-    } else if (e.kind == "note") {
-      keys.push_back(note_key(e));
+    } else if (e.is_fact()) {
+      // A fact is explained by what kind of decision it is: the vocabulary names it.
+      keys.push_back(has("fact." + e.fact) ? "fact." + e.fact : "fact");
     } else if (e.kind == "content") {
       keys.push_back(e.protocol == "POP3" ? "content.pop3" : "content.smtp");
     } else if (e.protocol == "DNS") {

@@ -1,14 +1,12 @@
 #include "visualize/i18n.hpp"
 
+#include "visualize/catalogue.hpp"
+
 namespace mailsim::viz {
 
 std::string step_name(int step, Lang lang) {
-  static const char* const en[] = {"Compose", "Submit", "Relay", "Accept", "Deliver", "Retrieve"};
-  static const char* const es[] = {"Redacción", "Envío al servidor local", "Transferencia entre MTA",
-                                   "Recepción en el servidor del destinatario", "Entrega en el buzón",
-                                   "Recuperación por el destinatario"};
-  if (step < 1 || step > 6) return "?";
-  return lang == Lang::Es ? es[step - 1] : en[step - 1];
+  if (step < 0 || step > 6) return "?";
+  return std::string(phrase(lang, "step." + std::to_string(step)));
 }
 
 const char* step_word(Lang lang) { return pick(lang, "Step", "Paso"); }
@@ -29,20 +27,20 @@ const nlohmann::json& ui_strings() {
   "d_seq": "Event", "d_from": "From", "d_to": "To", "d_protocol": "Protocol", "d_direction": "Direction",
   "d_raw": "Raw line", "d_meaning": "What it means", "d_rfc": "Defined in", "d_message": "Message", "d_conn": "Connection",
   "request": "request (client → server)", "response": "reply (server → client)",
-  "alert_transient": "Transient failure: the sender will retry", "alert_permanent": "Permanent failure",
+  "alert_transient": "Transient failure: the sending server will retry", "alert_permanent": "Permanent failure",
   "open_inspector": "Open in the message inspector", "no_selection": "Click an arrow to see what it means.",
-  "kind_note": "action inside an agent", "kind_fault": "network fault", "kind_content": "message content",
+  "kind_fact": "decision of an agent", "kind_fault": "network event", "kind_content": "message content",
   "i_copies": "Copy of the message", "i_copy": "#{seq}, step {step}: {from} → {to}", "i_headers": "Header fields",
   "i_received": "Received chain", "i_received_help": "Every server that handles the message adds a Received field on top; read them from the bottom up to follow the path.",
   "i_hop": "Hop {n}: {from} → {by}", "i_with": "protocol", "i_id": "queue id", "i_for": "for", "i_date": "date",
   "i_parts": "MIME parts", "i_attachments": "Attachments", "i_body": "Text", "i_none": "No copy of this message has crossed the network yet: step to a DATA or RETR.",
-  "i_raw": "Raw text as sent", "i_octets": "{n} octets", "i_no_received": "No Received field yet: the message has not passed through a server.",
+  "i_raw": "Raw text as sent", "i_octets": "{n} octets", "i_no_received": "No Received field yet: either the message has not passed through a server, or a server created it itself (a bounce).",
   "i_return_path": "Return-Path (added at final delivery): where bounces go", "i_pick_message": "Choose a message with the Message filter or click a content arrow.",
   "mb_server": "Mailbox on {server}", "mb_local": "Local copy in the MUA on {host}", "mb_empty": "(empty)",
-  "mb_sent": "Sent by this user", "mb_bounced": "bounced", "mb_queued": "queued", "mb_delivered": "delivered",
+  "mb_sent": "Sent by this user", "mb_removed": "Retrieved and deleted from the server (POP3 DELE, QUIT)", "mb_bounced": "bounced", "mb_queued": "queued", "mb_delivered": "delivered",
   "mb_rejected": "rejected", "mb_retrieved": "retrieved", "mb_none": "This trace has no users.",
   "ev_shown": "{n} of {total} events shown", "role_pc": "PC with MUA", "role_mailserver": "Mail server",
-  "role_dns": "DNS server", "role_router": "Router", "role_relay": "Relay",
+  "role_dns": "DNS server", "role_router": "Router", "role_relay": "Relay server",
   "svc_mua": "MUA", "svc_submission": "MSA", "svc_smtp": "MTA", "svc_pop3": "MDA/POP3", "svc_dns": "DNS",
   "help_title": "Keyboard", "help_keys": "→ next event · ← previous event · ↓ or PageDown next step · ↑ or PageUp previous step · Space play/pause · Home/End first/last · F next failure · + / − speed",
   "help_colors": "Arrows are coloured by the six steps; red marks a failure (4xx/5xx, -ERR, bounce, retry, fault).",
@@ -65,20 +63,20 @@ const nlohmann::json& ui_strings() {
   "d_seq": "Evento", "d_from": "De", "d_to": "A", "d_protocol": "Protocolo", "d_direction": "Sentido",
   "d_raw": "Línea tal cual", "d_meaning": "Qué significa", "d_rfc": "Definido en", "d_message": "Mensaje", "d_conn": "Conexión",
   "request": "petición (cliente → servidor)", "response": "respuesta (servidor → cliente)",
-  "alert_transient": "Fallo transitorio: el remitente lo reintentará", "alert_permanent": "Fallo permanente",
-  "open_inspector": "Abrir en el inspector de mensajes", "no_selection": "Pulse una flecha para ver qué significa.",
-  "kind_note": "acción dentro de un agente", "kind_fault": "fallo de red", "kind_content": "contenido del mensaje",
+  "alert_transient": "Fallo temporal: el servidor emisor lo reintentará", "alert_permanent": "Fallo permanente",
+  "open_inspector": "Abrir en el inspector de mensajes", "no_selection": "Pulsa una flecha para ver qué significa.",
+  "kind_fact": "decisión de un agente", "kind_fault": "suceso de la red", "kind_content": "contenido del mensaje",
   "i_copies": "Copia del mensaje", "i_copy": "#{seq}, paso {step}: {from} → {to}", "i_headers": "Campos de cabecera",
-  "i_received": "Cadena Received", "i_received_help": "Cada servidor que trata el mensaje añade un campo Received arriba; léalos de abajo arriba para seguir el camino.",
+  "i_received": "Cadena Received", "i_received_help": "Cada servidor que trata el mensaje añade un campo Received arriba; léelos de abajo arriba para seguir el camino.",
   "i_hop": "Salto {n}: {from} → {by}", "i_with": "protocolo", "i_id": "id en la cola", "i_for": "para", "i_date": "fecha",
-  "i_parts": "Partes MIME", "i_attachments": "Adjuntos", "i_body": "Texto", "i_none": "Todavía ninguna copia de este mensaje ha cruzado la red: avance hasta un DATA o un RETR.",
-  "i_raw": "Texto tal como se envió", "i_octets": "{n} octetos", "i_no_received": "Aún no hay campos Received: el mensaje no ha pasado por ningún servidor.",
-  "i_return_path": "Return-Path (se añade en la entrega final): adónde van los rebotes", "i_pick_message": "Elija un mensaje con el filtro Mensaje o pulse una flecha de contenido.",
-  "mb_server": "Buzón en {server}", "mb_local": "Copia local en el MUA de {host}", "mb_empty": "(vacío)",
-  "mb_sent": "Enviados por este usuario", "mb_bounced": "rebotado", "mb_queued": "en cola", "mb_delivered": "entregado",
+  "i_parts": "Partes MIME", "i_attachments": "Adjuntos", "i_body": "Texto", "i_none": "Todavía ninguna copia de este mensaje ha cruzado la red: avanza hasta un DATA o un RETR.",
+  "i_raw": "Texto tal como se envió", "i_octets": "{n} octetos", "i_no_received": "Aún no hay campos Received: o el mensaje no ha pasado por ningún servidor, o lo creó el propio servidor (un rebote).",
+  "i_return_path": "Return-Path (se añade en la entrega final): adónde van los rebotes", "i_pick_message": "Elige un mensaje con el filtro Mensaje o pulsa una flecha de contenido.",
+  "mb_server": "Buzón en {server}", "mb_local": "Copia local en el programa de correo (MUA) de {host}", "mb_empty": "(vacío)",
+  "mb_sent": "Enviados por este usuario", "mb_removed": "Recuperados y borrados del servidor (DELE y QUIT de POP3)", "mb_bounced": "rebotado", "mb_queued": "en cola", "mb_delivered": "entregado",
   "mb_rejected": "rechazado", "mb_retrieved": "recuperado", "mb_none": "Esta traza no tiene usuarios.",
   "ev_shown": "{n} de {total} eventos visibles", "role_pc": "PC con MUA", "role_mailserver": "Servidor de correo",
-  "role_dns": "Servidor DNS", "role_router": "Router", "role_relay": "Relé",
+  "role_dns": "Servidor DNS", "role_router": "Router", "role_relay": "Servidor de retransmisión (relay)",
   "svc_mua": "MUA", "svc_submission": "MSA", "svc_smtp": "MTA", "svc_pop3": "MDA/POP3", "svc_dns": "DNS",
   "help_title": "Teclado", "help_keys": "→ evento siguiente · ← evento anterior · ↓ o AvPág paso siguiente · ↑ o RePág paso anterior · Espacio reproducir/pausa · Inicio/Fin primero/último · F siguiente fallo · + / − velocidad",
   "help_colors": "Las flechas tienen el color de cada uno de los seis pasos; el rojo marca un fallo (4xx/5xx, -ERR, rebote, reintento, fallo de red).",

@@ -2,41 +2,47 @@
 
 #include <string>
 
+#include "visualize/catalogue.hpp"
 #include "visualize/i18n.hpp"
 #include "visualize/model.hpp"
-#include "visualize/story.hpp"
+#include "visualize/summary.hpp"
+#include "visualize/tell.hpp"
 #include "visualize/trace.hpp"
 
 namespace mailsim::viz {
 namespace {
 
-void print_event(const Ev& e, Lang L, std::ostream& out) {
-  out << "    " << format_time(e.time_us) << "  " << e.actor.label();
-  if (e.kind == "note")
-    out << pick(L, " (note): ", " (nota): ");
-  else if (e.kind == "fault")
-    out << pick(L, " (fault): ", " (fallo): ");
-  else
-    out << " -> " << e.peer.label() << ": ";
-  out << e.line;
-  if (e.alert == "transient") out << pick(L, "   [!] transient failure", "   [!] fallo transitorio");
-  if (e.alert == "permanent") out << pick(L, "   [!] permanent failure", "   [!] fallo permanente");
+void print_line(const Model& m, const Ev& e, Lang L, std::ostream& out) {
+  out << "    " << format_time(e.time_us) << "  " << e.actor.label() << " -> " << e.peer.label() << ": "
+      << terminal_safe(event_text(m, e, L));
+  if (e.alert == "transient") out << "   [!] " << phrase(L, "word.fails_transient");
+  if (e.alert == "permanent") out << "   [!] " << phrase(L, "word.fails_permanent");
   out << '\n';
 }
 
-void print_summary(const nlohmann::json& trace, Lang L, std::ostream& out) {
-  const auto it = trace.find("summary");
-  if (it == trace.end() || !it->is_object() || !it->contains("totals")) return;
-  const auto& t = (*it)["totals"];
-  auto n = [&](const char* k) { return std::to_string(t.value(k, 0)); };
-  if (L == Lang::Es)
-    out << "Resumen: enviados " << n("submitted") << ", entregados " << n("delivered") << ", rebotados "
-        << n("bounced") << ", en cola " << n("queued") << ", rechazados " << n("rejected") << ", recuperados "
-        << n("retrieved") << ".\n";
-  else
-    out << "Summary: submitted " << n("submitted") << ", delivered " << n("delivered") << ", bounced "
-        << n("bounced") << ", queued " << n("queued") << ", rejected " << n("rejected") << ", retrieved "
-        << n("retrieved") << ".\n";
+// One beat: its title, its opening, then its events in order: each fact as a sentence, each
+// protocol line verbatim beneath. A folded poll shows its first check only.
+void print_beat(const Model& m, const Beat& b, Lang L, std::ostream& out) {
+  const Ev& first = m.events[b.first()];
+  out << '\n' << beat_title(m, b, L);
+  for (const auto& id : b.msgs) out << " · " << terminal_safe(id);
+  out << " · " << people_time(first.time_us, L) << '\n';
+  const std::string opening = beat_opening(m, b, L);
+  if (!opening.empty()) out << "  " << terminal_safe(opening) << '\n';
+  const bool folded = b.kind == BeatKind::PollEmpty || b.kind == BeatKind::PollFailed;
+  const std::int64_t first_conn = first.conn;
+  for (std::size_t i : b.events) {
+    const Ev& e = m.events[i];
+    if (folded && e.conn != first_conn) continue;
+    if (e.is_fact()) {
+      if (!folded) out << "  " << terminal_safe(tell_fact(m, e, L)) << '\n';
+    } else {
+      print_line(m, e, L, out);
+    }
+  }
+  if (folded && b.folded > 1)
+    out << "  " << fill(phrase(L, b.folded == 2 ? "word.folded_more.one" : "word.folded_more"), {{"n", std::to_string(b.folded - 1)}})
+        << '\n';
 }
 
 }  // namespace
@@ -45,28 +51,25 @@ int narrate(const nlohmann::json& trace, Lang L, std::ostream& out, std::istream
   validate(trace);
   const Model m = build_model(trace);
   const auto& sc = trace["scenario"];
-  out << "mailsim — " << sc["name"].get<std::string>() << " (seed " << trace.value("seed", 0) << ")\n";
+  out << terminal_safe(fill(phrase(L, "word.narration_title"),
+                            {{"name", sc["name"].get<std::string>()}, {"seed", std::to_string(trace.value("seed", 0))}}))
+      << '\n';
   if (sc.contains("description") && sc["description"].is_object()) {
     const auto& d = sc["description"];
     const char* key = L == Lang::Es && d.contains("es") ? "es" : "en";
-    if (d.contains(key) && d[key].is_string()) out << d[key].get<std::string>() << '\n';
+    if (d.contains(key) && d[key].is_string()) out << terminal_safe(d[key].get<std::string>()) << '\n';
   }
-  for (std::size_t k = 0; k < m.segments.size(); ++k) {
-    const Segment& s = m.segments[k];
+  for (std::size_t k = 0; k < m.beats.size(); ++k) {
     if (k > 0 && pause_in) {
-      out << pick(L, "-- press Enter for the next step --", "-- pulse Intro para el paso siguiente --") << std::flush;
+      out << phrase(L, "word.press_enter") << std::flush;
       std::string ignored;
       if (!std::getline(*pause_in, ignored)) pause_in = nullptr;  // end of input: stop pausing
     }
-    const Ev& first = m.events[s.first];
-    out << '\n' << step_word(L) << ' ' << s.step << " · " << step_name(s.step, L);
-    if (!s.msg.empty()) out << " · " << s.msg;
-    out << " · " << format_time(first.time_us) << '\n';
-    out << "  " << segment_sentence(m, s, L) << '\n';
-    for (std::size_t i = s.first; i <= s.last; ++i) print_event(m.events[i], L, out);
+    print_beat(m, m.beats[k], L, out);
   }
   out << '\n';
-  print_summary(trace, L, out);
+  if (trace.contains("summary") && trace["summary"].is_object() && trace["summary"].contains("totals"))
+    out << totals_line(trace["summary"], L) << '\n';
   out.flush();
   return 0;
 }

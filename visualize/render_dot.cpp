@@ -32,7 +32,7 @@ std::string render_dot(const Model& m, const Options& opt) {
   std::set<std::string> used_hosts, used_links;
   if (opt.message)
     for (const Ev& e : m.events) {
-      if (e.kind == "fault") continue;
+      if (e.is_fault()) continue;
       used_hosts.insert(e.actor.host);
       if (!e.has_peer) continue;
       const auto path = route(m, g, e.actor.host, e.peer.host);

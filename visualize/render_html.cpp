@@ -11,7 +11,7 @@
 #include "visualize/inspect.hpp"
 #include "visualize/layout.hpp"
 #include "visualize/render.hpp"
-#include "visualize/story.hpp"
+#include "visualize/tell.hpp"
 #include "visualize/topology.hpp"
 
 namespace mailsim::viz {
@@ -24,6 +24,23 @@ int intern(std::map<T, int>& index, nlohmann::json& table, const T& value) {
   auto [it, fresh] = index.emplace(value, static_cast<int>(table.size()));
   if (fresh) table.push_back(value);
   return it->second;
+}
+
+// What enters and leaves each user's mailboxes, from the facts: [event index, user,
+// "server" | "local", +1 | -1, message id, record]. The viewer replays them up to the
+// current event, so the Mailboxes panel always agrees with the trace.
+nlohmann::json mailbox_changes(const Model& m) {
+  nlohmann::json out = nlohmann::json::array();
+  for (std::size_t i = 0; i < m.events.size(); ++i) {
+    const Ev& e = m.events[i];
+    if (const auto* f = e.as<trace::Delivered>())
+      out.push_back({i, f->rcpt, "server", 1, e.msg, f->record});
+    else if (const auto* f = e.as<trace::Deleted>())
+      out.push_back({i, f->user, "server", -1, e.msg, f->record});
+    else if (const auto* f = e.as<trace::LocalCopyKept>())
+      out.push_back({i, f->user, "local", 1, e.msg, f->record});
+  }
+  return out;
 }
 
 nlohmann::json view_model(const Model& m, const Options& opt) {
@@ -47,10 +64,28 @@ nlohmann::json view_model(const Model& m, const Options& opt) {
   v["xset"] = std::move(xset);
   v["msets"] = std::move(msets);
   v["mset"] = std::move(mset);
+  // The story's beats: [first event, last event, step, its messages, English, Spanish, title en, title es].
   json segs = json::array();
-  for (const Segment& s : m.segments)
-    segs.push_back({s.first, s.last, s.step, s.msg, segment_sentence(m, s, Lang::En), segment_sentence(m, s, Lang::Es)});
+  for (const Beat& b : m.beats)
+    segs.push_back({b.first(), b.last(), b.step, list_words(b.msgs, Lang::En), tell_beat(m, b, Lang::En),
+                    tell_beat(m, b, Lang::Es), beat_title(m, b, Lang::En), beat_title(m, b, Lang::Es)});
   v["segments"] = std::move(segs);
+  v["beatOf"] = m.beat_of;
+  // What facts and contents say, in both languages (lines are shown as sent).
+  json say = json::object();
+  for (std::size_t i = 0; i < m.events.size(); ++i) {
+    const Ev& e = m.events[i];
+    if (e.is_fact() || e.kind == "content")
+      say[std::to_string(i)] = {event_text(m, e, Lang::En), event_text(m, e, Lang::Es)};
+  }
+  v["say"] = std::move(say);
+  // Every message of the run, DSNs and real clients' mail included (the message filter).
+  json msgs = json::array();
+  for (const MessageInfo& mi : m.messages)
+    msgs.push_back({{"id", mi.id}, {"from", mi.from}, {"to", mi.to}, {"subject", mi.subject}, {"kind", mi.kind},
+                    {"of", mi.of}, {"message_id", mi.message_id}});
+  v["messages"] = std::move(msgs);
+  v["boxes"] = mailbox_changes(m);
   v["layout"] = layout_json(layout_network(m, build_network(m)));
   const nlohmann::json inspected = inspect_contents(m);
   v["mime"] = inspected["mime"];

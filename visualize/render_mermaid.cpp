@@ -1,10 +1,11 @@
 // A Mermaid sequenceDiagram: one participant per lifeline, one message per protocol line,
-// each step in a coloured rect block, notes for agent actions, spanning notes for faults.
+// each beat of the story in a rect coloured by its step, notes for facts, spanning notes for faults.
 #include <sstream>
 
 #include "visualize/escape.hpp"
 #include "visualize/i18n.hpp"
 #include "visualize/render.hpp"
+#include "visualize/tell.hpp"
 
 namespace mailsim::viz {
 
@@ -36,28 +37,33 @@ std::string render_mermaid(const Model& m, const Options& opt) {
   const std::string span = none ? "NET"
                                 : m.participants.size() == 1 ? id(0)
                                                             : id(0) + "," + id(static_cast<int>(m.participants.size()) - 1);
-  for (const Segment& s : m.segments) {
-    out << "    rect " << rect_rgb(s.step) << '\n';
-    const int anchor = m.from[s.first] >= 0 ? m.from[s.first] : 0;
-    out << "    Note over " << (none ? "NET" : id(anchor)) << ": "
-        << mermaid_escape(std::string(step_word(L)) + " " + std::to_string(s.step) + " · " + step_name(s.step, L) +
-                          (s.msg.empty() ? "" : " · " + s.msg))
-        << '\n';
-    for (std::size_t i = s.first; i <= s.last; ++i) {
-      const Ev& e = m.events[i];
-      const std::string mark = e.alert.empty() ? "" : "⚠ ";
-      if (e.kind == "fault") {
-        out << "    Note over " << span << ": " << mermaid_escape(mark + e.line) << '\n';
-      } else if (e.kind == "note" || m.to[i] < 0) {
-        out << "    Note over " << id(m.from[i]) << ": " << mermaid_escape(mark + e.line) << '\n';
-      } else {
-        const char* arrow = e.request() ? "->>" : e.alert == "permanent" ? "--x" : "-->>";
-        out << "    " << id(m.from[i]) << arrow << id(m.to[i]) << ": " << mermaid_escape(mark + truncate_utf8(e.line, 200))
-            << '\n';
-      }
+  // Mermaid draws in order, so each rect holds the contiguous run of one beat's events.
+  int open_beat = -1;
+  for (std::size_t i = 0; i < m.events.size(); ++i) {
+    const Ev& e = m.events[i];
+    const int beat = m.beat_of[i];
+    if (beat != open_beat) {
+      if (open_beat >= 0) out << "    end\n";
+      open_beat = beat;
+      const Beat& b = m.beats[beat];
+      out << "    rect " << rect_rgb(b.step) << '\n';
+      const int anchor = m.from[i] >= 0 ? m.from[i] : 0;
+      out << "    Note over " << (none ? "NET" : id(anchor)) << ": "
+          << mermaid_escape(beat_title(m, b, L) + (b.msgs.empty() ? "" : " · " + list_words(b.msgs, L))) << '\n';
     }
-    out << "    end\n";
+    const std::string mark = e.alert.empty() ? "" : "⚠ ";
+    const std::string said = event_text(m, e, L);
+    if (e.is_fault()) {
+      out << "    Note over " << span << ": " << mermaid_escape(mark + said) << '\n';
+    } else if (e.is_fact() || m.to[i] < 0) {
+      out << "    Note over " << id(m.from[i]) << ": " << mermaid_escape(mark + truncate_utf8(said, 300)) << '\n';
+    } else {
+      const char* arrow = e.request() ? "->>" : e.alert == "permanent" ? "--x" : "-->>";
+      out << "    " << id(m.from[i]) << arrow << id(m.to[i]) << ": " << mermaid_escape(mark + truncate_utf8(said, 200))
+          << '\n';
+    }
   }
+  if (open_beat >= 0) out << "    end\n";
   return out.str();
 }
 

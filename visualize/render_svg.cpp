@@ -5,7 +5,7 @@
 #include "visualize/escape.hpp"
 #include "visualize/i18n.hpp"
 #include "visualize/render.hpp"
-#include "visualize/story.hpp"
+#include "visualize/tell.hpp"
 
 namespace mailsim::viz {
 
@@ -28,7 +28,9 @@ std::string render_svg(const Model& m, const Options& opt) {
   const Lang L = opt.lang;
   const int cols = std::max<int>(1, static_cast<int>(m.participants.size()));
   const int width = kLeft + kCol * cols + 20;
-  const int height = kTop + kBox + kRow * static_cast<int>(m.events.size() + m.segments.size()) + 40;
+  std::size_t headers = 0;
+  for (std::size_t i = 0; i < m.events.size(); ++i) headers += i == 0 || m.beat_of[i] != m.beat_of[i - 1];
+  const int height = kTop + kBox + kRow * static_cast<int>(m.events.size() + headers) + 40;
   std::ostringstream out;
   out << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
       << "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" << width << "\" height=\"" << height
@@ -67,26 +69,23 @@ std::string render_svg(const Model& m, const Options& opt) {
     text(out, cx, life_top + 28, m.participants[p].host, "middle", "s");
   }
   int y = kTop + kBox + 8;
-  std::size_t seg = 0;
   for (std::size_t i = 0; i < m.events.size(); ++i) {
     const Ev& e = m.events[i];
-    if (seg < m.segments.size() && m.segments[seg].first == i) {
-      const Segment& s = m.segments[seg++];
+    if (i == 0 || m.beat_of[i] != m.beat_of[i - 1]) {  // a beat (re)starts here
+      const Beat& b = m.beats[m.beat_of[i]];
       y += kRow;
       out << "<line x1=\"4\" y1=\"" << y - 6 << "\" x2=\"" << width - 4 << "\" y2=\"" << y - 6 << "\" stroke=\""
-          << step_colour(s.step) << "\" stroke-width=\"0.6\"/>\n";
-      text(out, 6, y + 6,
-           std::string(step_word(L)) + " " + std::to_string(s.step) + " · " + step_name(s.step, L) +
-               (s.msg.empty() ? "" : " · " + s.msg),
-           "start", "h", step_colour(s.step));
+          << step_colour(b.step) << "\" stroke-width=\"0.6\"/>\n";
+      text(out, 6, y + 6, beat_title(m, b, L) + (b.msgs.empty() ? "" : " · " + list_words(b.msgs, L)), "start", "h",
+           step_colour(b.step));
     }
     y += kRow;
     const bool bad = !e.alert.empty();
     const char* colour = bad ? kFailureColour : step_colour(e.step);
     text(out, 6, y + 4, format_time(e.time_us), "start", "s", "#616161");
-    const std::string line = (bad ? "⚠ " : "") + e.line;
+    const std::string line = (bad ? "⚠ " : "") + event_text(m, e, L);
     out << "<g data-seq=\"" << e.seq << "\">";
-    if (e.kind == "fault") {
+    if (e.is_fault()) {
       out << "<rect x=\"" << kLeft << "\" y=\"" << y - 12 << "\" width=\"" << kCol * cols << "\" height=\"18\" fill=\"#ffebee\" stroke=\""
           << kFailureColour << "\"/>";
       text(out, kLeft + kCol * cols / 2, y + 2, line, "middle", "n", kFailureColour);

@@ -3,6 +3,7 @@
 #include <set>
 #include <sstream>
 
+#include "agents/trace/vocabulary.hpp"
 #include "visualize/trace.hpp"
 
 namespace mailsim::viz {
@@ -48,22 +49,17 @@ void one_of(const std::string& v, std::initializer_list<const char*> allowed, co
   fail(where, "\"" + v + "\" is not one of " + list);
 }
 
-// A fault on a link names it "a--b" in place of a host.
-bool known_place(const std::string& h, const std::set<std::string>& hosts, bool link_ok) {
-  if (hosts.count(h)) return true;
-  const auto sep = h.find("--");
-  return link_ok && sep != std::string::npos && hosts.count(h.substr(0, sep)) && hosts.count(h.substr(sep + 2));
-}
-
 void check_party(const json& e, const std::string& where, const char* key, const std::set<std::string>& hosts,
-                 bool nullable, bool link_ok = false) {
+                 bool nullable) {
   const json& p = field(e, where, key);
   const std::string at = where + "." + key;
   if (p.is_null() && nullable) return;
   if (!p.is_object()) fail(at, nullable ? "expected object or null" : "expected object");
-  one_of(str(p, at, "agent"), {"MUA", "MSA", "MTA", "MDA", "POP3", "DNS", "NET"}, at + ".agent");
+  const std::string& agent = str(p, at, "agent");
+  one_of(agent, {"MUA", "MSA", "MTA", "MDA", "POP3", "DNS", "NET"}, at + ".agent");
   const std::string& h = str(p, at, "host");
-  if (!known_place(h, hosts, link_ok)) fail(at + ".host", "unknown host \"" + h + "\"");
+  // The network itself states faults; every other actor is a host of the topology.
+  if (!hosts.count(h) && !(agent == "NET" && h == "network")) fail(at + ".host", "unknown host \"" + h + "\"");
 }
 
 void check_event(const json& e, std::size_t i, const std::set<std::string>& hosts, std::int64_t& last_time) {
@@ -76,26 +72,40 @@ void check_event(const json& e, std::size_t i, const std::set<std::string>& host
   if (t < last_time) fail(where + ".time_us", "goes back in time (" + std::to_string(t) + " < " +
                                                   std::to_string(last_time) + ")");
   last_time = t;
-  const json& step = field(e, where, "step");
-  if (!step.is_number_integer() || step.get<std::int64_t>() < 1 || step.get<std::int64_t>() > 6)
-    fail(where + ".step", "expected integer 1-6");
   const std::string& kind = str(e, where, "kind");
-  one_of(kind, {"line", "content", "note", "fault"}, where + ".kind");
-  check_party(e, where, "actor", hosts, false, kind == "fault");
-  check_party(e, where, "peer", hosts, true, kind == "fault");
-  one_of(str(e, where, "protocol"), {"SMTP", "ESMTP", "POP3", "DNS", "local", "net"}, where + ".protocol");
-  const json& dir = field(e, where, "direction");
-  if (!dir.is_null()) {
-    if (!dir.is_string()) fail(where + ".direction", "expected string or null");
-    one_of(dir.get<std::string>(), {"request", "response"}, where + ".direction");
+  one_of(kind, {"line", "content", "fact"}, where + ".kind");
+  check_party(e, where, "actor", hosts, false);
+  const json& step = field(e, where, "step");
+  const bool stepless = step.is_null();
+  if (!stepless && (!step.is_number_integer() || step.get<std::int64_t>() < 1 || step.get<std::int64_t>() > 6))
+    fail(where + ".step", "expected integer 1-6 or null");
+  if (kind == "fact") {
+    const std::string& name = str(e, where, "fact");
+    trace::FactReadError err;
+    const auto fact = trace::read_fact(name, field(e, where, "data"), &err);
+    if (!fact) fail(where + ".data." + err.field, err.problem);
+    const auto rule = trace::step_of(*fact);
+    if (rule.has_value() == stepless || (rule && static_cast<int>(*rule) != step.get<int>()))
+      fail(where + ".step", "does not follow the step rule for \"" + name + "\"");
+    if (const auto* l = std::get_if<trace::LinkDown>(&*fact); l && !(hosts.count(l->link[0]) && hosts.count(l->link[1])))
+      fail(where + ".data.link", "unknown host");
+  } else {
+    if (stepless) fail(where + ".step", "a " + kind + " belongs to a step");
+    check_party(e, where, "peer", hosts, false);
+    one_of(str(e, where, "protocol"), {"SMTP", "POP3", "DNS"}, where + ".protocol");
+    const json& dir = field(e, where, "direction");
+    if (!dir.is_null()) {
+      if (!dir.is_string()) fail(where + ".direction", "expected string or null");
+      one_of(dir.get<std::string>(), {"request", "response"}, where + ".direction");
+    }
+    str(e, where, "line");
+    if (kind == "content") {
+      str(e, where, "text");
+      if (integer(e, where, "octets") < 0 || integer(e, where, "lines") < 0) fail(where, "negative size");
+    } else if (e.contains("text")) {
+      fail(where + ".text", "only content events carry text");
+    }
   }
-  str(e, where, "line");
-  if (kind == "content") {
-    str(e, where, "text");
-  } else if (e.contains("text")) {
-    fail(where + ".text", "only content events carry text");
-  }
-  if ((kind == "line" || kind == "content") && e["peer"].is_null()) fail(where + ".peer", "a " + kind + " needs a peer");
   const json& msg = field(e, where, "msg");
   if (!msg.is_null() && !msg.is_string()) fail(where + ".msg", "expected string or null");
   const json& conn = field(e, where, "conn");
@@ -116,7 +126,9 @@ void check_event(const json& e, std::size_t i, const std::set<std::string>& host
 void validate(const json& trace) {
   if (!trace.is_object()) fail("trace", "expected a JSON object");
   if (str(trace, "trace", "format") != "mailsim-trace") fail("format", "expected \"mailsim-trace\"");
-  if (integer(trace, "trace", "format_version") != 1) fail("format_version", "expected 1 (this viewer reads version 1)");
+  if (integer(trace, "trace", "format_version") != trace::kFormatVersion)
+    fail("format_version", "expected " + std::to_string(trace::kFormatVersion) + " (this viewer reads version " +
+                               std::to_string(trace::kFormatVersion) + ")");
   const json& sc = field(trace, "trace", "scenario");
   if (!sc.is_object()) fail("scenario", "expected object");
   str(sc, "scenario", "name");

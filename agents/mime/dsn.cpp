@@ -149,13 +149,16 @@ std::string compose_dsn(const DsnInfo& in) {
   h += fold_field("From", mailbox("Mail Delivery System", from));
   h += fold_field("To",
                   in.original_sender.front() == '<' ? in.original_sender : "<" + in.original_sender + ">");
-  h += fold_field("Subject",
-                  all_delayed ? "Delayed Mail (still being retried)" : "Undelivered Mail Returned to Sender");
+  h += fold_field("Subject", dsn_subject(all_delayed));
   if (!in.message_id.empty()) h += fold_field("Message-ID", "<" + in.message_id + ">");
   h += "Auto-Submitted: auto-replied\r\nMIME-Version: 1.0\r\n";
   h += fold_field("Content-Type",
                   "multipart/report; report-type=delivery-status; boundary=\"" + boundary + "\"");
   return h + "\r\n" + multipart_body(boundary, parts);
+}
+
+const char* dsn_subject(bool delayed) {
+  return delayed ? "Delayed Mail (still being retried)" : "Undelivered Mail Returned to Sender";
 }
 
 }  // namespace mailsim::mime

@@ -32,4 +32,7 @@ struct DsnInfo {
 // action or a status that is not class.subject.detail with class 2, 4 or 5.
 std::string compose_dsn(const DsnInfo& info);
 
+// The Subject a DSN carries (Postfix's wording): failed, or only delayed recipients.
+const char* dsn_subject(bool delayed = false);
+
 }  // namespace mailsim::mime

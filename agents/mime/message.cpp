@@ -375,4 +375,11 @@ std::string text_body(const Message& message) {
 
 std::size_t header_block_end(std::string_view message) { return scan_headers(message, true).fields_end; }
 
+std::string strip_angle_brackets(std::string_view value) {
+  std::size_t b = 0, e = value.size();
+  while (b < e && (value[b] == '<' || value[b] == ' ' || value[b] == '\t')) ++b;
+  while (e > b && (value[e - 1] == '>' || value[e - 1] == ' ' || value[e - 1] == '\t')) --e;
+  return std::string(value.substr(b, e - b));
+}
+
 }  // namespace mailsim::mime

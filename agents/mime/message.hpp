@@ -56,4 +56,7 @@ std::string text_body(const Message& message);
 // whole message is header fields.
 std::size_t header_block_end(std::string_view message);
 
+// A Message-ID (or any msg-id) without its angle brackets and surrounding spaces.
+std::string strip_angle_brackets(std::string_view value);
+
 }  // namespace mailsim::mime

@@ -339,7 +339,7 @@ Pop3Server::Reply Pop3Server::do_list(const Args& a) {
 
 Pop3Server::Reply Pop3Server::do_retr(const Args& a) {
   const Message& m = *message(a.v[0]);
-  events_.push_back(Retrieved{user_, m.id});
+  events_.push_back(Retrieved{user_, m.id, m.content.size()});
   Reply r{true, {}, std::to_string(m.content.size()) + " octets"};
   r.content = m.content;
   r.multiline = true;

@@ -43,7 +43,7 @@ struct ServerConfig {
 struct LoggedIn { std::string user; };
 struct AuthFailed { std::string user; };  // bad credentials (the client saw -ERR [AUTH])
 struct InUse { std::string user; };       // good credentials, maildrop locked by another session
-struct Retrieved { std::string user; std::uint64_t id; };
+struct Retrieved { std::string user; std::uint64_t id; std::size_t octets; };  // octets: RFC 1939 size
 struct Deleted { std::string user; std::uint64_t id; };  // removed from the store at UPDATE
 struct Closed {
   enum class Reason { Quit, Timeout, ConnectionLost, TooManyErrors } reason;

@@ -113,6 +113,7 @@ void SmtpClient::connection_lost() {
 
 void SmtpClient::timeout() {
   if (done_) return;
+  result_.timed_out = !finished_;
   if (!finished_)
     finish(ClientResult::Outcome::Transient, pending_.empty() ? "quit" : stage_of(pending_.front().step),
            local_reply(421, "4.4.2", "timeout waiting for the server"));

@@ -45,6 +45,7 @@ struct ClientResult {
   enum class Outcome { Delivered, Transient, Permanent, ConnectionLost } outcome = Outcome::Transient;
   Reply last_reply;  // the reply that decided the outcome (client-made ones say "(local)")
   std::string stage;  // "greeting","ehlo","auth","mail","rcpt","data","content","quit"
+  bool timed_out = false;  // the server went silent (timeout()); last_reply is then made up locally
   // Per recipient that was answered, in Transaction order (refusals made locally, for
   // addresses unsafe to send, included). Empty when the session failed before RCPT or MAIL
   // was refused: then last_reply applies to every recipient.

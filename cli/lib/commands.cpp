@@ -5,6 +5,9 @@
 #include <optional>
 #include <iostream>
 
+#include <sstream>
+
+#include "agents/trace/writer.hpp"
 #include "cli/lib/live.hpp"
 #include "cli/lib/world.hpp"
 #include "sim/pcap.hpp"
@@ -18,6 +21,49 @@ void write_json(const std::string& path, const nlohmann::json& j) {
   // Real clients (live mode) may send any octets: never fail on invalid UTF-8.
   out << j.dump(1, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
   if (!out) throw std::runtime_error("error while writing " + path);
+}
+
+// The trace outputs of one run: a file written as the run goes, and/or a copy in memory
+// for narration. Both are sinks of the world's trace, so the run itself is unchanged.
+class TraceOutputs {
+ public:
+  TraceOutputs(World& world, const std::string& file, trace::TraceFormat format, bool in_memory) : world_(world) {
+    if (!file.empty()) {
+      file_.open(file, std::ios::binary);
+      if (!file_) throw std::runtime_error("cannot write " + file);
+      to_file_ = std::make_unique<trace::TraceWriter>(file_, format, world.trace_header());
+      world.trace().add_sink(to_file_.get());
+    }
+    if (in_memory) {
+      to_memory_ = std::make_unique<trace::TraceWriter>(memory_, trace::TraceFormat::Json, world.trace_header());
+      world.trace().add_sink(to_memory_.get());
+    }
+  }
+  // Ends both with the summary; returns the in-memory document (null when not kept).
+  nlohmann::json finish() {
+    const nlohmann::json summary = world_.summary_json();
+    if (to_file_) to_file_->finish(summary);
+    if (!to_memory_) return nullptr;
+    to_memory_->finish(summary);
+    return nlohmann::json::parse(memory_.str());
+  }
+
+ private:
+  World& world_;
+  std::ofstream file_;
+  std::ostringstream memory_;
+  std::unique_ptr<trace::TraceWriter> to_file_, to_memory_;
+};
+
+std::optional<trace::TraceFormat> choose_format(const std::string& name, const std::string& file) {
+  if (!name.empty()) return trace::parse_trace_format(name);
+  const std::string ext = std::filesystem::path(file).extension().string();
+  return ext == ".jsonl" ? trace::TraceFormat::JsonLines : trace::TraceFormat::Json;
+}
+
+RunReport report_of(World& world) {
+  return RunReport{world.scenario().name, world.seed(), world.engine().events_run(), world.engine().now(),
+                   world.summary_json()};
 }
 
 // Loads a scenario, or prints every reason it is invalid (the caller then exits with 2).
@@ -47,14 +93,19 @@ int validate_command(const std::string& file, const LoadOptions& options) {
 }
 
 int run_command(const RunArgs& args) {
+  const auto format = choose_format(args.trace_format, args.trace_out);
+  if (!format) {
+    std::cerr << "mailsim: --trace-format " << args.trace_format << ": expected json or jsonl\n";
+    return kExitInvalidInput;
+  }
   const std::optional<Scenario> loaded = load_or_report(args.file, args.load, false);
   if (!loaded) return kExitInvalidInput;
   const Scenario& scenario = *loaded;
   RunOptions opts;
   opts.seed = args.seed;
-  opts.trace = !args.trace_out.empty() || static_cast<bool>(args.on_trace);
   opts.trace_content = !args.no_content;
   World world(scenario, opts);
+  TraceOutputs traces(world, args.trace_out, *format, static_cast<bool>(args.on_trace));
   std::unique_ptr<sim::PcapWriter> pcap;
   if (!args.pcap_out.empty()) {
     pcap = std::make_unique<sim::PcapWriter>(args.pcap_out);
@@ -66,11 +117,11 @@ int run_command(const RunArgs& args) {
     LiveBridge bridge(world);
     bridge.run(scenario.until, install_stop_signals());
   }
-  if (args.on_trace) args.on_trace(world.trace_json());
-  if (!args.quiet) world.print_summary(std::cout);
+  const nlohmann::json document = traces.finish();
+  if (args.on_trace) args.on_trace(document);
+  if (!args.quiet && args.print_summary) args.print_summary(report_of(world));
   const auto errors = world.ledger().conservation_errors();
   for (const auto& e : errors) std::cerr << "mailsim: internal error: conservation violated: " << e << "\n";
-  if (!args.trace_out.empty()) write_json(args.trace_out, world.trace_json());
   if (!args.summary_out.empty()) write_json(args.summary_out, world.summary_json());
   if (!args.export_dir.empty()) world.export_maildirs(args.export_dir);
   return errors.empty() ? kExitOk : kExitInternal;
@@ -97,12 +148,17 @@ int serve_command(const ServeArgs& args) {
               << " servers would pass 65535\n";
     return kExitInvalidInput;
   }
+  const auto format = choose_format(args.trace_format, args.trace_out);
+  if (!format) {
+    std::cerr << "mailsim: --trace-format " << args.trace_format << ": expected json or jsonl\n";
+    return kExitInvalidInput;
+  }
   RunOptions opts;
   opts.seed = args.seed;
-  opts.trace = !args.trace_out.empty();
   opts.simulate_clients = args.with_clients;
   opts.live_gateway = true;
   World world(scenario, opts);
+  TraceOutputs traces(world, args.trace_out, *format, false);
   LiveBridge bridge(world);
   std::vector<LiveEndpoint> endpoints;
   try {
@@ -128,10 +184,10 @@ int serve_command(const ServeArgs& args) {
   }
   bridge.serve(args.speed, args.for_seconds, install_stop_signals());
   bridge.close_all();
-  if (!args.quiet) world.print_summary(std::cout);
+  traces.finish();
+  if (!args.quiet && args.print_summary) args.print_summary(report_of(world));
   const auto errors = world.ledger().conservation_errors();
   for (const auto& e : errors) std::cerr << "mailsim: internal error: conservation violated: " << e << "\n";
-  if (!args.trace_out.empty()) write_json(args.trace_out, world.trace_json());
   if (!args.summary_out.empty()) write_json(args.summary_out, world.summary_json());
   return errors.empty() ? kExitOk : kExitInternal;
 }

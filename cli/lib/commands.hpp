@@ -14,17 +14,29 @@ inline constexpr int kExitOk = 0;
 inline constexpr int kExitInternal = 1;
 inline constexpr int kExitInvalidInput = 2;
 
+// What the summary printer needs besides the ledger's summary.
+struct RunReport {
+  std::string scenario;
+  std::uint64_t seed = 0;
+  std::uint64_t events = 0;
+  std::int64_t end_us = 0;
+  nlohmann::json summary;
+};
+
 struct RunArgs {
   std::string file;
   std::optional<std::uint64_t> seed;
   std::string trace_out, summary_out, export_dir, pcap_out;
+  std::string trace_format;  // "json", "jsonl" or "" (by the file's extension: .jsonl, else json)
   std::string narrate;  // "", "en" or "es"
   bool pause = false;
   bool quiet = false;
   bool no_content = false;
   LoadOptions load;
-  // Called with the trace document after the run (narration); forces tracing on.
+  // Called with the whole trace document after the run (narration); keeps a copy in memory.
   std::function<void(const nlohmann::json&)> on_trace;
+  // Prints the run's summary for people (the CLI wires in the catalogue of the chosen language).
+  std::function<void(const RunReport&)> print_summary;
 };
 
 struct ServeArgs {
@@ -34,11 +46,13 @@ struct ServeArgs {
   std::string ports_file;
   double speed = 1.0;
   std::string trace_out, summary_out;
+  std::string trace_format;
   std::optional<std::uint64_t> seed;
   double for_seconds = 0;  // 0: until SIGINT/SIGTERM
   bool with_clients = false;  // also run the scenario's own MUAs and messages
   bool quiet = false;
   LoadOptions load;
+  std::function<void(const RunReport&)> print_summary;
 };
 
 int run_command(const RunArgs& args);

@@ -110,15 +110,13 @@ class WireTap {
   struct Setup {
     bool smtp = true;
     bool trace_client = true;  // inbound: the real client's lines; outbound: the real server's
-    sim::Actor real, simulated;
-    sim::Step step = sim::Step::Submit;
-    std::string protocol;
+    trace::Actor real, simulated;
+    trace::Step step = trace::Step::Submit;
+    trace::Protocol protocol = trace::Protocol::SMTP;
     std::uint64_t conn = 0;
   };
   WireTap(agents::Context& ctx, Setup s) : ctx_(ctx), s_(std::move(s)) {}
   std::function<void(const std::vector<std::string>&)> on_delivered;
-  // POP3: a message was retrieved (RETR) by `user`; its Message-ID without brackets.
-  std::function<void(const std::string& user, const std::string& message_id)> on_retrieved;
 
   void client_bytes(std::string_view bytes) {
     split(client_part_, client_cut_, bytes, [this](std::string line, std::size_t cut) { client_line(line, cut); });
@@ -143,19 +141,19 @@ class WireTap {
     }
   }
 
-  void trace_line(const sim::Actor& actor, const sim::Actor& peer, sim::Direction dir, const std::string& line,
+  void trace_line(const trace::Actor& actor, const trace::Actor& peer, trace::Direction dir, const std::string& line,
                   std::size_t cut, int code) {
-    if (!ctx_.trace.enabled()) return;
-    sim::TraceEvent e;
+    if (!ctx_.trace.wants_lines()) return;
+    trace::TraceEvent e;
     e.time = ctx_.engine.now();
     e.step = s_.step;
-    e.kind = sim::TraceKind::Line;
+    e.kind = trace::Kind::Line;
     e.actor = actor;
     e.peer = peer;
     e.protocol = s_.protocol;
     e.direction = dir;
     e.conn = s_.conn;
-    e.msg = ctx_.trace.message_of_connection(s_.conn);
+    e.msg = ctx_.correlation.message_of_connection(s_.conn);
     cut += line.size() > kMaxTraceLine ? line.size() - kMaxTraceLine : 0;
     e.line = line.substr(0, kMaxTraceLine);
     if (cut) e.line += " [... " + std::to_string(cut) + " more octets on this line]";
@@ -163,7 +161,7 @@ class WireTap {
       e.code = code;
       e.alert = agents::smtp_alert(code);
     } else if (!s_.smtp && line.rfind("-ERR", 0) == 0) {
-      e.alert = sim::Alert::Transient;
+      e.alert = trace::Alert::Transient;
     }
     ctx_.trace.add(std::move(e));
   }
@@ -172,24 +170,26 @@ class WireTap {
     if (content_) {
       if (line == ".") {
         content_ = false;  // as the simulated clients trace it: the content, then "."
-        if (s_.trace_client && ctx_.trace.enabled()) {
-          sim::TraceEvent e;
+        if (s_.trace_client && ctx_.trace.wants_lines()) {
+          trace::TraceEvent e;
           e.time = ctx_.engine.now();
           e.step = s_.step;
-          e.kind = sim::TraceKind::Content;
+          e.kind = trace::Kind::Content;
           e.actor = s_.real;
           e.peer = s_.simulated;
           e.protocol = s_.protocol;
-          e.direction = sim::Direction::Request;
+          e.direction = trace::Direction::Request;
           e.conn = s_.conn;
-          e.msg = ctx_.trace.message_of_connection(s_.conn);
+          e.msg = ctx_.correlation.message_of_connection(s_.conn);
           e.line = agents::describe_content(content_text_);
+          e.octets = static_cast<std::int64_t>(content_text_.size());
+          e.lines = agents::content_lines(content_text_);
           e.text = std::move(content_text_);
           ctx_.trace.add(std::move(e));
         }
         content_text_.clear();
         commands_.push_back(".");
-        if (s_.trace_client) trace_line(s_.real, s_.simulated, sim::Direction::Request, line, cut, 0);
+        if (s_.trace_client) trace_line(s_.real, s_.simulated, trace::Direction::Request, line, cut, 0);
       } else if (content_text_.size() + line.size() < kMaxTraceContent) {
         content_text_ += line;
         content_text_ += "\r\n";
@@ -197,9 +197,8 @@ class WireTap {
       return;
     }
     if (s_.smtp) commands_.push_back(line.substr(0, 600));
-    else pop3_command_ = line.substr(0, 600);
     if (s_.trace_client)
-      trace_line(s_.real, s_.simulated, sim::Direction::Request, line, cut, 0);
+      trace_line(s_.real, s_.simulated, trace::Direction::Request, line, cut, 0);
   }
 
   void server_line(const std::string& line, std::size_t cut) {
@@ -207,8 +206,8 @@ class WireTap {
     if (s_.smtp && line.size() >= 3 && std::isdigit(static_cast<unsigned char>(line[0])) &&
         std::isdigit(static_cast<unsigned char>(line[1])) && std::isdigit(static_cast<unsigned char>(line[2])))
       code = std::stoi(line.substr(0, 3));
-    if (!s_.trace_client) trace_line(s_.real, s_.simulated, sim::Direction::Response, line, cut, code);
-    if (!s_.smtp) return pop3_server_line(line);
+    if (!s_.trace_client) trace_line(s_.real, s_.simulated, trace::Direction::Response, line, cut, code);
+    if (!s_.smtp) return;  // the POP3 server agent states what it retrieved
     if (!code || (line.size() > 3 && line[3] == '-')) return;  // not a final reply line
     if (commands_.empty()) return;
     const std::string cmd = std::move(commands_.front());
@@ -223,35 +222,8 @@ class WireTap {
     }
   }
 
-  // POP3 is not pipelined here: each reply answers the last command. Multi-line replies
-  // (CAPA, LIST, UIDL, RETR, TOP) end with "."; in a RETR we look for the Message-ID.
-  void pop3_server_line(const std::string& line) {
-    if (multiline_) {
-      if (line == ".") {
-        multiline_ = false;
-        if (in_retr_ && !message_id_.empty() && on_retrieved) on_retrieved(user_, message_id_);
-        in_retr_ = false;
-      } else if (in_retr_ && in_headers_) {
-        if (line.empty()) in_headers_ = false;
-        else if (upper_prefix(line, 11) == "MESSAGE-ID:") message_id_ = angle_address(line);
-      }
-      return;
-    }
-    const std::string verb = upper_prefix(pop3_command_, 5);
-    if (line.rfind("+OK", 0) == 0) {
-      if (verb == "USER ") user_ = pop3_command_.substr(5);
-      // upper_prefix(…, 5) is "LIST" only without an argument ("LIST 1" is single-line).
-      multiline_ = verb == "CAPA" || verb == "RETR " || verb == "TOP " || verb == "LIST" || verb == "UIDL";
-      in_retr_ = verb == "RETR ";
-      in_headers_ = true;
-      message_id_.clear();
-    }
-  }
-
   agents::Context& ctx_;
   Setup s_;
-  std::string pop3_command_, user_, message_id_;
-  bool multiline_ = false, in_retr_ = false, in_headers_ = false;
   std::string client_part_, server_part_;
   std::size_t client_cut_ = 0, server_cut_ = 0;
   bool content_ = false;
@@ -321,25 +293,19 @@ LiveBridge::LiveBridge(World& world) : world_(world) {
       WireTap::Setup setup;
       setup.smtp = true;
       setup.trace_client = false;
-      setup.real = sim::Actor{"MTA", ext.name};
-      setup.simulated = sim::Actor{"MTA", client};
-      setup.step = sim::Step::Accept;
-      setup.protocol = "SMTP";
+      setup.real = trace::Actor{trace::Agent::MTA, ext.name};
+      setup.simulated = trace::Actor{trace::Agent::MTA, client};
+      setup.step = trace::Step::Relay;
+      setup.protocol = trace::Protocol::SMTP;
       setup.conn = s.conn;
       conn->tap = std::make_unique<WireTap>(c, setup);
       const std::string where = ext.address + ":" + std::to_string(ext.port);
       conn->tap->on_delivered = [this, s, ext, where](const std::vector<std::string>& rcpts) {
         agents::Context& cx = world_.context();
-        const std::string msg = cx.trace.message_of_connection(s.conn);
-        for (const auto& r : rcpts) {
-          cx.ledger.delivered(msg, r, cx.engine.now());
-          agents::trace_note(cx, sim::Step::Accept, sim::Actor{"MTA", ext.name}, msg,
-                             "the real SMTP server at " + where + " accepted the message for " + r +
-                                 " (delivered outside the simulation)");
-        }
+        const std::string msg = cx.correlation.message_of_connection(s.conn);
+        for (const auto& r : rcpts)
+          agents::state(cx, trace::Actor{trace::Agent::MTA, ext.name}, msg, trace::ExternalAccepted{r, where}, s.conn);
       };
-      agents::trace_note(c, sim::Step::Accept, sim::Actor{"MTA", ext.name}, c.trace.message_of_connection(s.conn),
-                         "connection from " + client + " bridged to the real SMTP server at " + where);
       Conn* raw = conn.get();
       conns_[raw->id] = std::move(conn);
       return raw;
@@ -456,27 +422,13 @@ void LiveBridge::sim_work() {
       setup.smtp = c->sim_port != agents::kPortPop3;
       setup.trace_client = true;
       const bool submission = c->sim_port == agents::kPortSubmission;
-      setup.real = sim::Actor{c->sim_port == agents::kPortSmtp ? "MTA" : "MUA", kGatewayName};
-      setup.simulated = sim::Actor{setup.smtp ? (submission ? "MSA" : "MTA") : "POP3", host};
-      setup.step = setup.smtp ? (submission ? sim::Step::Submit : sim::Step::Accept) : sim::Step::Retrieve;
-      setup.protocol = setup.smtp ? "SMTP" : "POP3";
+      using trace::Agent;
+      setup.real = trace::Actor{c->sim_port == agents::kPortSmtp ? Agent::MTA : Agent::MUA, kGatewayName};
+      setup.simulated = trace::Actor{setup.smtp ? (submission ? Agent::MSA : Agent::MTA) : Agent::POP3, host};
+      setup.step = setup.smtp ? (submission ? trace::Step::Submit : trace::Step::Relay) : trace::Step::Retrieve;
+      setup.protocol = setup.smtp ? trace::Protocol::SMTP : trace::Protocol::POP3;
       setup.conn = c->sock.conn;
       c->tap = std::make_unique<WireTap>(ctx, setup);
-      if (!setup.smtp) {
-        const sim::HostId server = c->server_host;
-        c->tap->on_retrieved = [this, server](const std::string& user, const std::string& message_id) {
-          // Real POP3 clients count as retrieving, as simulated MUAs do.
-          agents::Context& cx = world_.context();
-          const std::string id = cx.ledger.id_for_message_id(message_id);
-          if (id.empty()) return;
-          std::string mailbox = user;
-          for (auto& ch : mailbox) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-          if (mailbox.find('@') == std::string::npos)
-            for (const auto& cfg : world_.scenario().servers)
-              if (cfg.host == cx.net.host(server).name && !cfg.domains.empty()) mailbox += "@" + cfg.domains.front();
-          cx.ledger.retrieved(id, mailbox, cx.engine.now());
-        };
-      }
     }
     if (!c->sim_open) continue;
     if (!c->to_sim.empty()) {
@@ -571,10 +523,7 @@ void LiveBridge::iterate(int max_wait_ms) {
       socklen_t len = sizeof err;
       getsockopt(c.fd, SOL_SOCKET, SO_ERROR, &err, &len);
       if (err != 0) {
-        c.real_failed = c.real_eof = true;
-        agents::trace_note(world_.context(), sim::Step::Relay, sim::Actor{"NET", kGatewayName}, "",
-                           std::string("the real server refused the bridged connection: ") + std::strerror(err),
-                           sim::Alert::Transient);
+        c.real_failed = c.real_eof = true;  // the simulated client sees the connection close
       }
       c.connecting = false;
       continue;

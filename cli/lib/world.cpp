@@ -5,6 +5,7 @@
 
 #include "agents/dns/message.hpp"
 #include "agents/store/maildir.hpp"
+#include "agents/trace/vocabulary.hpp"
 #include "agents/wire_trace.hpp"
 #include "sim/version.hpp"
 
@@ -19,10 +20,11 @@ World::World(const Scenario& scenario, RunOptions options)
       engine_(options.seed.value_or(scenario.seed)),
       net_(engine_),
       transport_(engine_, net_),
-      trace_(options.trace, options.trace_content),
+      trace_(options.trace_content),
       ctx_{engine_, net_, transport_, trace_, ledger_, 0, {}, 100, {}},
       options_(options) {
   ctx_.start_epoch = scenario_.start_epoch;
+  trace_.observe_facts([this](const trace::TraceEvent& e) { ledger_.observe(e); });
   const double k = scenario_.time_scale;
   auto& t = ctx_.timeouts;
   t.smtp_greeting = scaled(t.smtp_greeting, k);
@@ -138,25 +140,17 @@ agents::MailServer* World::server_on(sim::HostId host) {
 }
 
 void World::schedule_faults() {
+  const trace::Actor net{trace::Agent::NET, "network"};
   for (const auto& f : scenario_.faults) {
-    engine_.at(f.at, [this, f] {
-      const LinkRef* link = f.link();
-      const std::string target = link ? link->a + "--" + link->b : f.host()->name;
-      sim::TraceEvent e;
-      e.time = engine_.now();
-      e.step = sim::Step::Relay;
-      e.kind = sim::TraceKind::Fault;
-      e.actor = sim::Actor{"NET", target};
-      e.protocol = "net";
-      e.alert = f.action == FaultAction::LinkUp || f.action == FaultAction::HostUp ||
-                        (f.action == FaultAction::Loss && f.loss == 0)
-                    ? sim::Alert::None
-                    : sim::Alert::Transient;
-      if (!link) {
+    engine_.at(f.at, [this, f, net] {
+      if (const HostRef* host = f.host()) {
+        const std::string& target = host->name;
         const sim::HostId h = *net_.find_host(target);
         const bool up = f.action == FaultAction::HostUp;
-        e.line = "host " + target + (up ? " is back up" : " crashed (down)");
-        trace_.add(e);
+        if (up)
+          agents::state(ctx_, net, "", trace::HostUp{target});
+        else
+          agents::state(ctx_, net, "", trace::HostDown{target});
         // Overlapping faults can repeat a state (down twice, then up twice): only a change
         // crashes or restarts the agents. A second restart would rescan the queue again
         // and start a second, concurrent delivery of every queued message.
@@ -173,20 +167,24 @@ void World::schedule_faults() {
         }
         return;
       }
-      const sim::HostId a = *net_.find_host(link->a);
-      const sim::HostId b = *net_.find_host(link->b);
+      const LinkRef& link = *f.link();
+      const sim::HostId a = *net_.find_host(link.a);
+      const sim::HostId b = *net_.find_host(link.b);
       for (sim::LinkId l = 0; l < net_.link_count(); ++l) {
         const auto& spec = net_.link(l);
         if (!((spec.a == a && spec.b == b) || (spec.a == b && spec.b == a))) continue;
-        if (f.action == FaultAction::Loss) {
+        if (f.action == FaultAction::Loss)
           net_.set_extra_loss(l, f.loss);
-          e.line = "link " + target + " loses " + std::to_string(static_cast<int>(f.loss * 100)) + "% of packets";
-        } else {
+        else
           net_.set_link_up(l, f.action == FaultAction::LinkUp);
-          e.line = "link " + target + (f.action == FaultAction::LinkUp ? " is back up" : " went down");
-        }
       }
-      trace_.add(e);
+      const trace::Link named{link.a, link.b};
+      if (f.action == FaultAction::Loss)
+        agents::state(ctx_, net, "", trace::LinkLoss{named, f.loss});
+      else if (f.action == FaultAction::LinkUp)
+        agents::state(ctx_, net, "", trace::LinkUp{named});
+      else
+        agents::state(ctx_, net, "", trace::LinkDown{named});
     });
   }
 }
@@ -195,10 +193,10 @@ void World::run() { engine_.run(scenario_.until); }
 
 nlohmann::json World::summary_json() const { return ledger_.summary_json(engine_.now()); }
 
-nlohmann::json World::trace_json() const {
-  nlohmann::json j;
+nlohmann::ordered_json World::trace_header() const {
+  nlohmann::ordered_json j;
   j["format"] = "mailsim-trace";
-  j["format_version"] = 1;
+  j["format_version"] = trace::kFormatVersion;
   j["mailsim_version"] = kVersion;
   j["scenario"] = {{"name", scenario_.name}, {"file", scenario_.file.string()},
                    {"description", scenario_.description.is_null() ? nlohmann::json::object() : scenario_.description}};
@@ -233,51 +231,21 @@ nlohmann::json World::trace_json() const {
   nlohmann::json users = nlohmann::json::array();
   for (const auto& u : scenario_.users) users.push_back({{"address", u.address}, {"host", u.host}, {"server", u.server}});
   j["users"] = users;
+  // The messages the scenario plans; DSNs and mail from real clients are announced by
+  // facts (bounce_created, live_message) when they come to exist.
   nlohmann::json msgs = nlohmann::json::array();
   for (const auto& m : scenario_.messages) {
     if (!options_.simulate_clients) break;
-    nlohmann::json to = m.draft.to;
-    for (const auto& c : m.draft.cc) to.push_back(c);
+    nlohmann::json to = nlohmann::json::array();
+    for (const auto* list : {&m.draft.to, &m.draft.cc})
+      for (const auto& a : *list)
+        if (std::find(to.begin(), to.end(), a) == to.end()) to.push_back(a);
     const auto* rec = ledger_.find(m.id);
     msgs.push_back({{"id", m.id}, {"from", m.draft.from}, {"to", to}, {"subject", m.draft.subject},
                     {"message_id", rec ? rec->message_id : ""}, {"submit_us", m.at}});
   }
-  for (const auto& m : ledger_.messages()) {  // mail from real clients (live mode)
-    if (m.id.rfind("live-", 0) != 0) continue;
-    nlohmann::json to = nlohmann::json::array();
-    for (const auto& r : m.rcpts) to.push_back(r.address);
-    msgs.push_back({{"id", m.id}, {"from", m.from}, {"to", to}, {"subject", m.subject},
-                    {"message_id", m.message_id}, {"submit_us", m.planned_us}});
-  }
   j["messages"] = msgs;
-  j["events"] = trace_.events_json();
-  j["summary"] = summary_json();
   return j;
-}
-
-void World::print_summary(std::ostream& out) const {
-  const auto t = ledger_.totals();
-  out << "mailsim " << kVersion << ": scenario '" << scenario_.name << "', seed " << engine_.seed() << ", "
-      << engine_.events_run() << " events, simulated time " << sim::format_duration(engine_.now()) << "\n";
-  for (const auto& m : ledger_.messages()) {
-    out << "  " << (m.bounce_of.empty() ? m.id : m.id + " (bounce of " + m.bounce_of + ")") << "  from "
-        << (m.from.empty() ? "<>" : m.from) << "  \"" << m.subject << "\"\n";
-    out << "      composed " << sim::format_duration(m.planned_us);
-    if (m.submitted_us >= 0) out << ", submitted " << sim::format_duration(m.submitted_us);
-    out << "\n";
-    for (const auto& r : m.rcpts) {
-      out << "      -> " << r.address << ": " << agents::to_string(r.status);
-      if (r.delivered_us >= 0) out << " at " << sim::format_duration(r.delivered_us);
-      if (r.retrieved_us >= 0) out << ", retrieved at " << sim::format_duration(r.retrieved_us);
-      if (r.bounced_us >= 0) out << " at " << sim::format_duration(r.bounced_us);
-      if (r.status == agents::RcptStatus::Queued && r.next_retry_us >= 0)
-        out << ", next retry at " << sim::format_duration(r.next_retry_us);
-      if (!r.detail.empty() && r.status != agents::RcptStatus::Delivered) out << " (" << r.detail << ")";
-      out << "\n";
-    }
-  }
-  out << "totals: submitted " << t.submitted << ", delivered " << t.delivered << ", bounced " << t.bounced
-      << ", queued " << t.queued << ", rejected " << t.rejected << ", retrieved " << t.retrieved << "\n";
 }
 
 void World::export_maildirs(const std::filesystem::path& dir) {

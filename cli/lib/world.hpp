@@ -14,8 +14,7 @@
 namespace mailsim::app {
 
 struct RunOptions {
-  bool trace = true;
-  bool trace_content = true;
+  bool trace_content = true;  // keep message bodies in the trace
   std::optional<std::uint64_t> seed;  // overrides the scenario's
   // Live mode (`serve`): real clients play the MUAs, so the scenario's MUAs and messages
   // can be left out; a gateway host carries the bridged real connections.
@@ -45,7 +44,8 @@ class World {
   sim::Engine& engine() { return engine_; }
   sim::Network& network() { return net_; }
   sim::Transport& transport() { return transport_; }
-  sim::Trace& trace() { return trace_; }
+  // Facts always flow to the ledger; add a sink (trace::TraceWriter) to record everything.
+  trace::Trace& trace() { return trace_; }
   agents::Ledger& ledger() { return ledger_; }
   agents::Context& context() { return ctx_; }
   std::vector<std::unique_ptr<agents::MailServer>>& servers() { return servers_; }
@@ -54,9 +54,9 @@ class World {
   // The live gateway host (kNoHost unless RunOptions::live_gateway).
   sim::HostId gateway() const { return gateway_; }
 
-  nlohmann::json trace_json() const;
+  // The trace's header (docs/trace-format.md), keys in their documented order.
+  nlohmann::ordered_json trace_header() const;
   nlohmann::json summary_json() const;
-  void print_summary(std::ostream& out) const;
   // Each server mailbox and each MUA's local store as a Maildir under dir.
   void export_maildirs(const std::filesystem::path& dir);
 
@@ -68,7 +68,7 @@ class World {
   sim::Engine engine_;
   sim::Network net_;
   sim::Transport transport_;
-  sim::Trace trace_;
+  trace::Trace trace_;
   agents::Ledger ledger_;
   agents::Context ctx_;
   std::unique_ptr<agents::DnsServerAgent> dns_;

@@ -15,7 +15,7 @@ import os
 import struct
 import unittest
 
-from test_faults import FIX, MINUTE, SCEN, faults, lines, notes, rcpt, run_file, stored
+from test_faults import FIX, MINUTE, SCEN, crashes, facts, faults, lines, rcpt, restarts, run_file, stored
 
 
 PCAP_EPOCH = 1795687200  # the capture's wall-clock second for simulated time 0
@@ -41,14 +41,14 @@ class SilentCrash(unittest.TestCase):
 
     def test_the_peer_waits_for_its_own_timeout(self):
         t, s, _, cap = run_file(os.path.join(SCEN, "host-crash.json"), pcap=True)
-        crash = [e["time_us"] for e in faults(t) if "crashed" in e["line"]][0]
-        back = [e["time_us"] for e in faults(t) if "back up" in e["line"]][0]
+        crash = [e["time_us"] for e in crashes(t)][0]
+        back = [e["time_us"] for e in restarts(t)][0]
         dot = [e for e in lines(t, actor=self.SENDER, peer=self.RECEIVER) if e["line"] == "."][0]["time_us"]
-        deferred = notes(t, self.SENDER, "deferred bob@example.com")
+        deferred = facts(t, self.SENDER, "deferred", rcpt="bob@example.com")
         self.assertEqual(len(deferred), 1)
         # Before: deferred at the crash instant, as if the dead host had sent a reset.
         self.assertEqual(deferred[0]["time_us"], dot + 10 * MINUTE)
-        self.assertIn("timeout", deferred[0]["line"])
+        self.assertEqual(deferred[0]["data"]["net_error"], "timed_out")
         # Nothing at all from the sender's MTA while it waits.
         quiet = [e for e in t["events"] if e["actor"]["host"] == self.SENDER and crash < e["time_us"] < dot + 10 * MINUTE]
         self.assertEqual(quiet, [])
@@ -63,14 +63,14 @@ class SilentCrash(unittest.TestCase):
 
     def test_a_lost_250_then_a_crash_gives_a_counted_duplicate(self):
         t, s, _, _ = run_file(os.path.join(FIX, "lost-250-then-crash.json"))
-        crash = [e["time_us"] for e in faults(t) if "crashed" in e["line"]][0]
+        crash = [e["time_us"] for e in crashes(t)][0]
         ok = [e for e in lines(t, actor=self.RECEIVER, peer=self.SENDER) if e["line"].startswith("250 2.0.0")]
         self.assertEqual(len(ok), 2)
         self.assertLess(ok[0]["time_us"], crash)  # sent, then lost on the core link
         copies = stored(t, "bob@example.com")
         self.assertEqual(len(copies), 2)
         self.assertLess(copies[0]["time_us"], crash)
-        handed = notes(t, self.SENDER, "handed the message for bob@example.com")
+        handed = facts(t, self.SENDER, "relayed", rcpt="bob@example.com")
         self.assertEqual(len(handed), 1)  # the sender saw one 250: the second session's
         self.assertGreater(handed[0]["time_us"], copies[1]["time_us"])
         r = rcpt(s, "bob@example.com")

@@ -59,13 +59,14 @@ def rcpt(summary, address, msg="m1"):
     raise KeyError((msg, address))
 
 
-def notes(trace, host, prefix):
-    return [e for e in trace["events"] if e["kind"] == "note" and e["actor"]["host"] == host
-            and e["line"].startswith(prefix)]
+def facts(trace, on, name, **data):
+    """The facts `name` stated by an agent on host `on`, whose data has the given fields."""
+    return [e for e in trace["events"] if e["kind"] == "fact" and e["fact"] == name and e["actor"]["host"] == on
+            and all(e["data"].get(k) == v for k, v in data.items())]
 
 
 def stored(trace, address):
-    return notes(trace, trace_host_of_mda(trace, address), "stored the message in the mailbox of " + address + " ")
+    return facts(trace, trace_host_of_mda(trace, address), "delivered", rcpt=address)
 
 
 def trace_host_of_mda(trace, address):
@@ -76,7 +77,15 @@ def trace_host_of_mda(trace, address):
 
 
 def faults(trace):
-    return [e for e in trace["events"] if e["kind"] == "fault"]
+    return [e for e in trace["events"] if e["kind"] == "fact" and e["step"] is None]
+
+
+def crashes(trace, host=None):
+    return [e for e in faults(trace) if e["fact"] == "host_down" and host in (None, e["data"]["host"])]
+
+
+def restarts(trace, host=None):
+    return [e for e in faults(trace) if e["fact"] == "host_up" and host in (None, e["data"]["host"])]
 
 
 def lines(trace, actor=None, peer=None, conn=None):
@@ -109,14 +118,14 @@ class HostCrash(unittest.TestCase):
         replies = lines(t, actor=self.RECEIVER, peer=self.SENDER)
         t354 = [e["time_us"] for e in replies if e.get("code") == 354][0]
         t250 = [e["time_us"] for e in replies if e.get("code") == 250 and e["line"].startswith("250 2.0.0")][0]
-        crash = [e for e in faults(run_file(os.path.join(SCEN, "host-crash.json"))[0]) if "crashed" in e["line"]][0]
+        crash = crashes(run_file(os.path.join(SCEN, "host-crash.json"))[0])[0]
         self.assertLess(t354, crash["time_us"])
         self.assertLess(crash["time_us"], t250)
 
     def test_session_lost_then_delivered_once_after_restart(self):
         t, s, export, _ = run_file(os.path.join(SCEN, "host-crash.json"), export=True)
-        down = [e["time_us"] for e in faults(t) if "crashed" in e["line"]]
-        up = [e["time_us"] for e in faults(t) if "back up" in e["line"]]
+        down = [e["time_us"] for e in crashes(t)]
+        up = [e["time_us"] for e in restarts(t)]
         self.assertEqual(len(down), 1)
         self.assertEqual(len(up), 1)
         # The session in flight: 354, the content sent, then no final reply.
@@ -128,12 +137,12 @@ class HostCrash(unittest.TestCase):
         self.assertFalse([e for e in in_flight if e["time_us"] >= down[0]])
         self.assertFalse([e for e in in_flight if e["line"].startswith("250 2.0.0")])
         # The sender defers and retries after the restart, in a new session that gets 250.
-        deferred = notes(t, self.SENDER, "deferred bob@example.com")
+        deferred = facts(t, self.SENDER, "deferred", rcpt="bob@example.com")
         self.assertEqual(len(deferred), 1)
         self.assertEqual(deferred[0].get("alert"), "transient")
         self.assertGreaterEqual(deferred[0]["time_us"], down[0])
         self.assertLess(deferred[0]["time_us"], up[0])
-        attempts = notes(t, self.SENDER, "queue ")
+        attempts = facts(t, self.SENDER, "relay_attempt")
         self.assertEqual(len(attempts), 2)
         self.assertGreater(attempts[1]["time_us"], up[0])
         ok = [e for e in lines(t, actor=self.RECEIVER, peer=self.SENDER) if e["line"].startswith("250 2.0.0")]
@@ -159,12 +168,12 @@ class SenderCrash(unittest.TestCase):
         survives the restart, as an on-disk queue would, and the message is delivered."""
         t, s, _, _ = run_file(os.path.join(FIX, "sender-crash-queue.json"))
         sender = "mail.example.org"
-        crash = [e["time_us"] for e in faults(t) if e["actor"]["host"] == sender and "crashed" in e["line"]][0]
-        back = [e["time_us"] for e in faults(t) if e["actor"]["host"] == sender and "back up" in e["line"]][0]
-        deferred = notes(t, sender, "deferred bob@example.com")
+        crash = [e["time_us"] for e in crashes(t, sender)][0]
+        back = [e["time_us"] for e in restarts(t, sender)][0]
+        deferred = facts(t, sender, "deferred", rcpt="bob@example.com")
         self.assertTrue(deferred and deferred[0]["time_us"] < crash)  # queued before the crash
         self.assertFalse([e for e in t["events"] if e["actor"]["host"] == sender and crash < e["time_us"] < back])
-        after = [e for e in notes(t, sender, "queue ") if e["time_us"] > back]
+        after = [e for e in facts(t, sender, "relay_attempt") if e["time_us"] > back]
         self.assertTrue(after, "no delivery attempt after the restart")
         r = rcpt(s, "bob@example.com")
         self.assertEqual(r["status"], "delivered")
@@ -175,10 +184,10 @@ class SenderCrash(unittest.TestCase):
 class DnsOutage(unittest.TestCase):
     def test_deferred_until_the_dns_is_back(self):
         t, s, _, _ = run_file(os.path.join(FIX, "dns-outage.json"))
-        back = [e["time_us"] for e in faults(t) if e["actor"]["host"] == "ns.example.net" and "back up" in e["line"]][0]
-        deferred = notes(t, "mail.example.org", "deferred bob@example.com")
+        back = [e["time_us"] for e in restarts(t, "ns.example.net")][0]
+        deferred = facts(t, "mail.example.org", "deferred", rcpt="bob@example.com")
         self.assertGreaterEqual(len(deferred), 2)
-        self.assertTrue(all("DNS" in e["line"] and e["time_us"] < back for e in deferred), deferred)
+        self.assertTrue(all(e["data"]["dns_error"] and e["time_us"] < back for e in deferred), deferred)
         self.assertFalse([e for e in lines(t, actor="ns.example.net") if e["time_us"] < back])
         r = rcpt(s, "bob@example.com")
         self.assertEqual(r["status"], "delivered")
@@ -246,7 +255,7 @@ class Regressions(unittest.TestCase):
         # The POP3 session object was destroyed by the crash, and its autologout timer
         # later fired on freed memory (SIGSEGV). Same for SMTP sessions (host-crash.json).
         t, s, _, _ = run_file(os.path.join(FIX, "pop3-crash-mid-session.json"))
-        crash = [e["time_us"] for e in faults(t) if "crashed" in e["line"]][0]
+        crash = [e["time_us"] for e in crashes(t)][0]
         pop = [e for e in lines(t, actor="mail.example.com") if e["protocol"] == "POP3"]
         self.assertTrue([e for e in pop if e["time_us"] < crash])
         self.assertEqual(rcpt(s, "bob@example.com")["status"], "delivered")
@@ -266,12 +275,12 @@ class Regressions(unittest.TestCase):
         # nobody@example.com got 550 while carol's delivery was still connecting; the crash of
         # the sending MTA dropped the recorded failure: no bounce, status stuck in "queued".
         t, s, _, _ = run_file(os.path.join(FIX, "crash-keeps-bounce.json"))
-        crash = [e["time_us"] for e in faults(t) if e["actor"]["host"] == "mail.example.org" and "crashed" in e["line"]][0]
+        crash = [e["time_us"] for e in crashes(t, "mail.example.org")][0]
         rej = [e for e in lines(t, actor="mail.example.com") if e.get("code") == 550]
         self.assertTrue(rej and rej[0]["time_us"] < crash)
         self.assertEqual(rcpt(s, "nobody@example.com")["status"], "bounced")
         self.assertEqual(rcpt(s, "carol@example.net")["status"], "delivered")
-        self.assertEqual(len(notes(t, "mail.example.org", "sending a delivery status notification")), 1)
+        self.assertEqual(len(facts(t, "mail.example.org", "bounce_created")), 1)
         self.assertEqual(len(stored(t, "alice@example.org")), 1)  # the DSN
 
     def test_receiver_crash_after_250_is_a_delivery(self):
@@ -279,23 +288,23 @@ class Regressions(unittest.TestCase):
         # The reset was reported as a connection error, so the sender tried the backup MX
         # and the message reached Bob twice.
         t, s, _, _ = run_file(os.path.join(FIX, "crash-after-250.json"))
-        crash = [e["time_us"] for e in faults(t) if "crashed" in e["line"]][0]
+        crash = [e["time_us"] for e in crashes(t)][0]
         quit_ = [e for e in lines(t, actor="mail.example.org", peer="mail.example.com") if e["line"] == "QUIT"]
         self.assertTrue(quit_ and quit_[0]["time_us"] < crash)  # the 250 had arrived
         self.assertFalse(lines(t, peer="mx2.example.com"))
         self.assertEqual(len(stored(t, "bob@example.com")), 1)
         self.assertEqual(rcpt(s, "bob@example.com")["status"], "delivered")
-        handed = notes(t, "mail.example.org", "handed the message for bob@example.com to mail.example.com")
+        handed = facts(t, "mail.example.org", "relayed", rcpt="bob@example.com", host="mail.example.com")
         self.assertEqual(len(handed), 1)
 
     def test_msa_crash_after_250_is_a_submission(self):
         # Same at submission: the MUA had its 250 and sent QUIT, then the MSA crashed; the
         # message was reported "rejected" although the queue kept and delivered it.
         t, s, _, _ = run_file(os.path.join(FIX, "msa-crash-after-250.json"))
-        crash = [e["time_us"] for e in faults(t) if "crashed" in e["line"]][0]
+        crash = [e["time_us"] for e in crashes(t)][0]
         quit_ = [e for e in lines(t, actor="pc-alice") if e["line"] == "QUIT"]
         self.assertTrue(quit_ and quit_[0]["time_us"] < crash)
-        self.assertFalse(notes(t, "pc-alice", "submission failed"))
+        self.assertFalse(facts(t, "pc-alice", "submission_failed"))
         r = rcpt(s, "bob@example.com")
         self.assertEqual(r["status"], "delivered")
         self.assertEqual(s["totals"]["rejected"], 0)
@@ -306,7 +315,7 @@ class Regressions(unittest.TestCase):
         # Its orphaned SMTP client timed out 5 minutes later, and the delivery code went on
         # to the backup MX: Bob got the message twice.
         t, s, _, _ = run_file(os.path.join(FIX, "sender-crash-mid-session.json"))
-        back = [e["time_us"] for e in faults(t) if "back up" in e["line"]][0]
+        back = [e["time_us"] for e in restarts(t)][0]
         self.assertFalse(lines(t, peer="mx2.example.com"))
         self.assertEqual(len(stored(t, "bob@example.com")), 1)
         r = rcpt(s, "bob@example.com")
@@ -328,9 +337,9 @@ class Regressions(unittest.TestCase):
             with open(path, "w") as fh:
                 json.dump(scen, fh)
             t, s, _, _ = run_file(path)
-        ups = [e["time_us"] for e in faults(t) if e["actor"]["host"] == "mail.example.org" and "back up" in e["line"]]
+        ups = [e["time_us"] for e in restarts(t, "mail.example.org")]
         self.assertEqual(len(ups), 2)
-        attempts = notes(t, "mail.example.org", "queue ")
+        attempts = facts(t, "mail.example.org", "relay_attempt")
         self.assertEqual(len([e for e in attempts if ups[0] < e["time_us"] <= ups[0] + SECOND]), 1)
         self.assertFalse([e for e in attempts if ups[1] < e["time_us"] <= ups[1] + SECOND])
         self.assertEqual(len(stored(t, "bob@example.com")), 1)

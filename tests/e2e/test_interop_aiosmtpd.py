@@ -84,7 +84,7 @@ class InteropAiosmtpdTest(unittest.TestCase):
         self.assertIn("\r\n.A line that starts with a dot shows dot-stuffing.\r\n", text)
         self.assertIn("by mail.example.org", " ".join(text.split()))
         self.assertIn("delivered", out)
-        self.assertIn("totals: submitted 1, delivered 1", out)
+        self.assertIn("Totals: submitted 1, delivered 1", out)
         # The real server's replies are in the trace, as said by the simulated host.
         real = [e["line"] for e in trace["events"]
                 if e["kind"] == "line" and e["actor"]["host"] == "mail.example.com"]
@@ -115,14 +115,14 @@ class InteropAiosmtpdTest(unittest.TestCase):
             self.assertIn(b"real -> simulated -> real", collector.envelopes[0][2])
             self.assertEqual(server.stop(), 0)
             self.assertIn("live-1", server.output())
-            self.assertIn("totals: submitted 1, delivered 1", server.output())
+            self.assertIn("Totals: submitted 1, delivered 1", server.output())
         finally:
             server.cleanup()
 
     def test_real_server_down_leaves_the_message_queued(self):
         out, _, summary = self.run_mailsim_with_limit()
         self.assertIn("queued", out)
-        self.assertIn("totals: submitted 1, delivered 0, bounced 0, queued 1", out)
+        self.assertIn("Totals: submitted 1, delivered 0, bounced 0, queued 1", out)
 
     def run_mailsim_with_limit(self):
         with open(self.scenario) as f:

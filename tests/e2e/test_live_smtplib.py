@@ -209,7 +209,7 @@ class LiveSmtplibTest(unittest.TestCase):
         text = json.dumps(summary)
         self.assertIn("live-1", text)
         # poplib's RETR counts as retrieval (the ledger knows the message by its Message-ID).
-        self.assertIn("totals: submitted 1, delivered 1, bounced 0, queued 0, rejected 0, retrieved 1",
+        self.assertIn("Totals: submitted 1, delivered 1, bounced 0, queued 0, rejected 0, retrieved 1",
                       self.server.output())
 
 

@@ -23,6 +23,31 @@ class SixSteps(unittest.TestCase):
         self.assertEqual(t["seed"], 1)
         self.assertTrue(t["mailsim_version"])
 
+    def test_facts_tell_the_six_steps(self):
+        facts = [(e["step"], e["fact"], e["actor"]["agent"] + "@" + e["actor"]["host"])
+                 for e in self.trace["events"] if e["kind"] == "fact"]
+        names = [f[1] for f in facts]
+        for want in ["composed", "submission_accepted", "relay_attempt", "mx_answer", "connecting",
+                     "recipient_checked", "message_accepted", "relayed", "delivered", "retrieved", "deleted",
+                     "local_copy_kept"]:
+            self.assertIn(want, names)
+        self.assertIn((4, "message_accepted", "MTA@mail.example.com"), facts)
+        self.assertIn((5, "delivered", "MDA@mail.example.com"), facts)
+        checked = [e for e in self.trace["events"] if e.get("fact") == "recipient_checked" and e["step"] == 4]
+        self.assertEqual([c["data"]["rcpt"] for c in checked], ["bob@example.com"])  # the recipient, not the sender
+        self.assertEqual(checked[0]["data"]["verdict"], "local_user")
+        mx = [e["data"] for e in self.trace["events"] if e.get("fact") == "mx_answer"][0]
+        self.assertEqual(mx["exchangers"], [{"host": "mail.example.com", "preference": 10, "address": "203.0.113.25"}])
+        roles = [e["data"]["roles"] for e in self.trace["events"] if e.get("fact") == "relay_attempt"][0]
+        self.assertEqual(roles, ["client", "intermediary"])
+
+    def test_a_session_is_one_step(self):
+        by_conn = {}
+        for e in self.trace["events"]:
+            if e["kind"] != "fact" and e["conn"] is not None:
+                by_conn.setdefault(e["conn"], set()).add(e["step"])
+        self.assertEqual(sorted(tuple(s) for s in by_conn.values()), [(2,), (3,), (6,)])
+
     def test_all_six_steps_in_order(self):
         steps = [e["step"] for e in self.trace["events"]]
         first = {s: steps.index(s) for s in range(1, 7)}
@@ -39,16 +64,16 @@ class SixSteps(unittest.TestCase):
             self.assertTrue(any(l.startswith(code) for l in self.lines), code)
 
     def test_relay_step_has_mx_query_and_answer(self):
-        dns = [e for e in self.trace["events"] if e["protocol"] == "DNS"]
+        dns = [e for e in self.trace["events"] if e.get("protocol") == "DNS"]
         self.assertIn("QUERY MX example.com", [e["line"] for e in dns])
         self.assertIn("ANSWER example.com MX 10 mail.example.com", [e["line"] for e in dns])
         self.assertTrue(all(e["step"] == 3 for e in dns))
-        relay = [e for e in self.trace["events"] if e["step"] == 3 and e["protocol"] == "SMTP"]
+        relay = [e for e in self.trace["events"] if e["step"] == 3 and e.get("protocol") == "SMTP"]
         self.assertTrue(any(e["line"] == "MAIL FROM:<alice@example.org> SIZE=568" or
                             e["line"].startswith("MAIL FROM:<alice@example.org>") for e in relay))
 
     def test_pop3_dialogue(self):
-        pop = [e for e in self.trace["events"] if e["protocol"] == "POP3" and e["kind"] == "line"]
+        pop = [e for e in self.trace["events"] if e.get("protocol") == "POP3" and e["kind"] == "line"]
         requests = [e["line"] for e in pop if e["direction"] == "request"]
         self.assertEqual([r.split()[0] for r in requests], ["USER", "PASS", "STAT", "RETR", "DELE", "QUIT"])
         self.assertIn("RETR 1", requests)

@@ -42,7 +42,8 @@ def main():
             check("dot renders", r.returncode == 0)
         check("mermaid is a sequenceDiagram", open(os.path.join(tmp, "six.mermaid")).read().startswith("sequenceDiagram\n"))
         text = open(os.path.join(tmp, "six.text"), encoding="utf-8").read()
-        check("text has client and server lines", "  -> EHLO " in text and " <-  220 " in text, text[:400])
+        check("text has client and server lines, each naming its actor",
+              "  -> MUA@pc-alice: EHLO " in text and " <-  MSA@mail.example.org: 220 " in text, text[:400])
         check("text is in Spanish", "=== Paso 1" in text)
         page = open(os.path.join(tmp, "six.html"), encoding="utf-8").read()
         check("html is one offline file", page.count("<script") == 2 and "https://" not in page and "<link" not in page)

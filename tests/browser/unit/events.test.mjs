@@ -1,7 +1,7 @@
-// Filters, message spans and POP3 deletions (visualize/assets/lib/events.js).
+// Filters, message spans, faults and mailboxes (visualize/assets/lib/events.js).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { protoGroup, passesFilter, messageSpans, pop3Deletions } from '../../../visualize/assets/lib/events.js';
+import { protoGroup, passesFilter, messageSpans, isFault, faultEffect, mailboxesAt } from '../../../visualize/assets/lib/events.js';
 
 const ev = (o) => Object.assign({ kind: 'line', protocol: 'SMTP', actor: { agent: 'MTA', host: 'a' }, peer: { agent: 'MTA', host: 'b' },
   time_us: 0, line: '' }, o);
@@ -27,31 +27,41 @@ test('passesFilter applies protocol, host, message and failure filters', () => {
 
 test('a fault stays with a message while the message is not done', () => {
   const none = { proto: '', host: '', msg: 'm1', fail: false };
-  const fault = ev({ kind: 'fault', time_us: 5, peer: null });
+  const fault = ev({ kind: 'fact', step: null, fact: 'host_down', data: { host: 'a' }, time_us: 5, peer: null });
+  assert.ok(isFault(fault));
+  assert.ok(!isFault(ev({ kind: 'fact', step: 5, fact: 'delivered' })));
   assert.ok(passesFilter(fault, [], none, [0, 10]));
   assert.ok(!passesFilter(fault, [], none, [0, 4]));
   assert.ok(!passesFilter(fault, [], none, undefined));
 });
 
-test('messageSpans and pop3Deletions work with ids that are Object.prototype names', () => {
-  const events = [
-    ev({ time_us: 1 }), ev({ time_us: 2 }), ev({ time_us: 3 }),
-    ev({ protocol: 'POP3', direction: 'request', line: 'DELE 1', conn: 7, time_us: 4 }),
-    ev({ protocol: 'POP3', direction: 'request', line: 'QUIT', conn: 7, time_us: 5 }),
-    ev({ protocol: 'POP3', direction: 'response', line: '+OK bye', conn: 7, time_us: 6 }),
-  ];
-  const msgs = [['__proto__'], ['constructor', '__proto__'], ['toString'], ['constructor'], [], []];
+test('messageSpans works with ids that are Object.prototype names', () => {
+  const events = [ev({ time_us: 1 }), ev({ time_us: 2 }), ev({ time_us: 3 }), ev({ time_us: 4 })];
+  const msgs = [['__proto__'], ['constructor', '__proto__'], ['toString'], ['constructor']];
   const spans = messageSpans(events, (i) => msgs[i]);
   assert.deepEqual(spans.get('__proto__'), [1, 2]);
   assert.deepEqual(spans.get('constructor'), [2, 4]);
   assert.deepEqual(spans.get('toString'), [3, 3]);
   assert.equal(spans.get('hasOwnProperty'), undefined);
-  const del = pop3Deletions(events, (i) => msgs[i]);
-  assert.equal(del.get('constructor'), 6);  // at the +OK to QUIT, not at the DELE
-  assert.equal(del.size, 1);
 });
 
-test('a POP3 session that never quits deletes nothing', () => {
-  const events = [ev({ protocol: 'POP3', direction: 'request', line: 'DELE 1', conn: 1 })];
-  assert.equal(pop3Deletions(events, () => ['m1']).size, 0);
+test('faultEffect reads the typed fault, not its words', () => {
+  const key = (a, b) => (a < b ? a + '\n' + b : b + '\n' + a);
+  assert.deepEqual(faultEffect({ fact: 'host_down', data: { host: 'mx' }, alert: 'transient' }, key), ['Hmx', 'down']);
+  assert.deepEqual(faultEffect({ fact: 'host_up', data: { host: 'mx' } }, key), ['Hmx', '']);
+  assert.deepEqual(faultEffect({ fact: 'link_loss', data: { link: ['b', 'a'], loss: 0.2 }, alert: 'transient' }, key),
+    ['La\nb', 'lossy']);
+});
+
+test('mailboxesAt replays stores, deletions and local copies up to an event', () => {
+  const boxes = [[3, 'bob', 'server', 1, 'm1', 1], [5, 'alice', 'server', 1, '__proto__', 1],
+    [9, 'alice', 'server', -1, '__proto__', 1], [9, 'alice', 'local', 1, '__proto__', 1]];
+  assert.deepEqual(mailboxesAt(boxes, 2).size, 0);
+  const at5 = mailboxesAt(boxes, 5);
+  assert.deepEqual(at5.get('bob').server, ['m1']);
+  assert.deepEqual(at5.get('alice').server, ['__proto__']);
+  const at9 = mailboxesAt(boxes, 9);
+  assert.deepEqual(at9.get('alice').server, []);
+  assert.deepEqual(at9.get('alice').removed, ['__proto__']);  // retrieved and deleted: history
+  assert.deepEqual(at9.get('alice').local, ['__proto__']);
 });

@@ -21,7 +21,7 @@ struct World {
   sim::Engine engine;
   sim::Network net{engine};
   sim::Transport transport{engine, net};
-  sim::Trace trace{true};
+  trace::Trace trace{true};
   Ledger ledger;
   Context ctx{engine, net, transport, trace, ledger, 0, {}, 100, {}};
   sim::HostId pc, server;
@@ -37,8 +37,8 @@ struct World {
   }
   WireParty party(const std::string& agent) {
     WireParty p;
-    p.self = sim::Actor{agent, "pc"};
-    p.peer = sim::Actor{"SERVER", "server"};
+    p.self = trace::Actor{agent == "MTA" ? trace::Agent::MTA : trace::Agent::MUA, "pc"};
+    p.peer = trace::Actor{trace::Agent::MTA, "server"};
     return p;
   }
   void start_smtp(const std::string& agent, OnOwnHostCrash on_crash, std::optional<sim::Time>& done_at) {

@@ -1,4 +1,5 @@
-// Pure functions over the trace's events: filters, message time spans, POP3 deletions.
+// Pure functions over the trace's events: filters, message time spans, faults and mailboxes.
+// Meaning comes from typed facts (docs/trace-format.md), never from reading lines.
 // Every table keyed by a message id or host name is a Map (see dict.js for why).
 
 // SMTP and ESMTP are one protocol in the filter.
@@ -7,11 +8,14 @@ export function protoGroup(p) { return p === 'ESMTP' ? 'SMTP' : p; }
 // Does event e (belonging to messages msgs) pass filter f = {proto, host, msg, fail}?
 // span is [first, last] time of f.msg's events. A fault before the message was done (a
 // server already down) explains its fate, so it stays with the message.
+// A fault is a fact with no step (a host or link going down or up, a lossy link).
+export function isFault(e) { return e.kind === 'fact' && e.step === null; }
+
 export function passesFilter(e, msgs, f, span) {
   if (f.proto && protoGroup(e.protocol) !== f.proto) return false;
   if (f.host && e.actor.host !== f.host && !(e.peer && e.peer.host === f.host)) return false;
   if (f.msg && msgs.indexOf(f.msg) < 0) {
-    if (e.kind !== 'fault' || !span || e.time_us > span[1]) return false;
+    if (!isFault(e) || !span || e.time_us > span[1]) return false;
   }
   if (f.fail && !e.alert) return false;
   return true;
@@ -29,24 +33,33 @@ export function messageSpans(events, msgsOf) {
   return spans;
 }
 
-// Map message id -> time it left the server's mailbox: POP3 deletions take effect at the +OK
-// to QUIT (RFC 1939 §6), not at the DELE.
-export function pop3Deletions(events, msgsOf) {
-  const deletedAt = new Map(), pending = new Map(), quitting = new Set();
-  for (let i = 0; i < events.length; i++) {
-    const e = events[i];
-    if (e.protocol !== 'POP3' || e.kind !== 'line') continue;
-    const c = e.conn;
-    if (e.direction === 'request' && /^DELE\b/i.test(e.line)) {
-      if (!pending.has(c)) pending.set(c, []);
-      pending.get(c).push(...msgsOf(i));
-    }
-    if (e.direction === 'request' && /^QUIT\b/i.test(e.line)) quitting.add(c);
-    if (e.direction === 'response' && quitting.has(c) && /^\+OK/.test(e.line)) {
-      for (const m of pending.get(c) || []) if (!deletedAt.has(m)) deletedAt.set(m, e.time_us);
-      pending.delete(c);
-      quitting.delete(c);
+// What a fault fact does to the drawing: [key, state] with key "H<host>" or "L<a>\n<b>"
+// (linkKey order) and state "down", "lossy" or "" (working again).
+export function faultEffect(e, linkKey) {
+  const d = e.data || {};
+  const key = d.link ? 'L' + linkKey(d.link[0], d.link[1]) : 'H' + d.host;
+  return [key, !e.alert ? '' : e.fact === 'link_loss' ? 'lossy' : 'down'];
+}
+
+// The users' mailboxes after event i, replayed from the mailbox changes the C++ view model
+// derives from facts (V.boxes: [event, user, "server" | "local", +1 | -1, message, record]).
+// Returns Map user -> { server: [msg], removed: [msg], local: [msg] }.
+export function mailboxesAt(boxes, i) {
+  const out = new Map(), stored = new Map();
+  const of = (user) => {
+    if (!out.has(user)) out.set(user, { server: [], removed: [], local: [] });
+    return out.get(user);
+  };
+  for (const [at, user, where, op, msg, record] of boxes) {
+    if (at > i) break;
+    const key = user + '\n' + record;
+    if (where === 'local') of(user).local.push(msg);
+    else if (op > 0) stored.set(key, [user, msg]);
+    else if (stored.has(key)) {
+      of(user).removed.push(stored.get(key)[1]);
+      stored.delete(key);
     }
   }
-  return deletedAt;
+  for (const [user, msg] of stored.values()) of(user).server.push(msg);
+  return out;
 }

@@ -33,6 +33,8 @@ function evColour(i) { return EV[i].alert ? V.fail : stepColour(EV[i].step); }
 function stepName(step) { return (own(V.steps, S.lang) || V.steps.en)[step - 1] || '?'; }
 function party(p) { return p ? p.agent + '@' + p.host : ''; }
 function msgsOf(i) { return V.msets[V.mset[i]]; }
+// Facts and contents are told in words of the chosen language; protocol lines as sent.
+function textOf(i) { const w = V.say[i]; return w ? w[S.lang === 'es' ? 1 : 0] : EV[i].line; }
 function cur() { return S.vis.length ? S.vis[S.pos] : -1; }
 
 // ---- filters ----
@@ -61,7 +63,7 @@ function buildFilters() {
   for (const h of TR.topology.hosts) hosts.push(h.name);
   fillSelect($('f-protocol'), [['', T('all')]].concat(protos.map((p) => [p, p])), S.fProto);
   fillSelect($('f-host'), [['', T('all')]].concat(hosts.map((h) => [h, h])), S.fHost);
-  const msgs = TR.messages.map((m) => [m.id, m.id + ' — ' + trunc(m.subject, 40)]);
+  const msgs = V.messages.map((m) => [m.id, m.id + ' — ' + trunc(m.subject, 40)]);
   fillSelect($('f-message'), V.restricted ? msgs : [['', T('all')]].concat(msgs), S.fMsg);
   $('f-message').disabled = !!V.restricted;
   fillSelect($('speed'), SPEEDS.map((s) => [String(s), s + '×']), String(S.speed));
@@ -87,9 +89,14 @@ function prevStep() {
   const start = segStart(S.pos);
   go(start < S.pos ? start : start > 0 ? segStart(start - 1) : 0);
 }
+// Failures are counted and visited as stories (beats): sixty failed polls during an
+// outage are one story, a greylisted attempt with its 451 and its deferral another.
 function nextFailure() {
-  const n = S.vis.length;
-  for (let k = 1; k <= n; k++) { const p = (S.pos + k) % n; if (EV[S.vis[p]].alert) return go(p, { animate: true }); }
+  const n = S.vis.length, here = S.vis.length ? segOf[cur()] : -1;
+  for (let k = 1; k <= n; k++) {
+    const p = (S.pos + k) % n, i = S.vis[p];
+    if (EV[i].alert && segOf[i] !== here) return go(p, { animate: true });
+  }
 }
 function gotoTime(us) {
   let lo = 0, hi = S.vis.length;  // last visible event at or before us
@@ -134,10 +141,18 @@ function render(opts) {
   if (i < 0) { label.textContent = ''; text.textContent = ''; label.style.background = 'transparent'; }
   else {
     const seg = V.segments[segOf[i]];
-    label.textContent = T('step') + ' ' + seg[2] + ' · ' + stepName(seg[2]);
+    label.textContent = seg[S.lang === 'es' ? 7 : 6];
     label.style.background = stepColour(seg[2]);
     label.dataset.step = String(seg[2]);
     text.textContent = seg[S.lang === 'es' ? 5 : 4];
+  }
+  // The legend marks the step of the current event (a step-4 decision inside a step-3
+  // session lights step 4) and the step the current beat tells.
+  const now = i < 0 ? 0 : EV[i].step || 0, told = i < 0 ? 0 : V.segments[segOf[i]][2];
+  for (const n of document.querySelectorAll('#legend span[data-step]')) {
+    const st = +n.dataset.step;
+    n.classList.toggle('current', st === now || (now === 0 && st === told));
+    n.setAttribute('aria-current', String(st === now || (now === 0 && st === told)));
   }
   const fails = countFailures();
   $('b-failure').textContent = '⚠ ' + T('failures_n', { n: fails });
@@ -149,8 +164,9 @@ function render(opts) {
 let failCache = -1, failKey = null;
 function countFailures() {
   if (failKey === S.vis) return failCache;
-  let n = 0;
-  for (let p = 0; p < S.vis.length; p++) if (EV[S.vis[p]].alert) n++;
+  const stories = new Set();
+  for (let p = 0; p < S.vis.length; p++) if (EV[S.vis[p]].alert) stories.add(segOf[S.vis[p]]);
+  const n = stories.size;
   failKey = S.vis; failCache = n;
   return n;
 }
@@ -228,8 +244,7 @@ MS.init = function () {
   const t0 = performance.now();
   D = JSON.parse($('mailsim-data').textContent);
   TR = D.trace; EV = TR.events; V = D.view;
-  segOf = new Int32Array(EV.length);
-  V.segments.forEach((s, k) => { for (let i = s[0]; i <= s[1]; i++) segOf[i] = k; });
+  segOf = Int32Array.from(V.beatOf);
   spans = messageSpans(EV, msgsOf);
   const hp = hashParams(location.hash);
   if (V.restricted) S.fMsg = V.restricted;

@@ -2,7 +2,7 @@
 // (virtualized) event list, the users' mailboxes at the current time, and help.
 const Panels = (() => {
   const LROW = 24;
-  let list, spacer, deletedAt = new Map();
+  let list, spacer;
 
   function init() {
     for (const b of document.querySelectorAll('#tabs button')) b.addEventListener('click', () => showTab(b.dataset.tab));
@@ -12,7 +12,6 @@ const Panels = (() => {
       const r = ev.target.closest && ev.target.closest('.row');
       if (r) go(+r.dataset.pos);
     });
-    deletedAt = pop3Deletions(EV, msgsOf);
   }
   const TABS = ['details', 'message', 'mailboxes', 'events', 'help'];
   function showTab(name) {
@@ -45,12 +44,13 @@ const Panels = (() => {
     const dl = el('dl', { class: 'kv' });
     kv(dl, T('d_from'), party(e.actor));
     if (e.peer) kv(dl, T('d_to'), party(e.peer));
-    kv(dl, T('d_protocol'), e.protocol + (e.direction ? ' · ' + T(e.direction) : ' · ' + T('kind_' + e.kind)));
+    kv(dl, T('d_protocol'), e.kind === 'fact' ? T(isFault(e) ? 'kind_fault' : 'kind_fact')
+      : e.protocol + (e.direction ? ' · ' + T(e.direction) : ''));
     if (msgsOf(i).length) kv(dl, T('d_message'), msgsOf(i).join(', '));
     if (e.conn !== null && e.conn !== undefined) kv(dl, T('d_conn'), String(e.conn));
     box.appendChild(dl);
     box.appendChild(el('h3', null, T('d_raw')));
-    box.appendChild(el('pre', { class: 'raw', id: 'detail-raw' }, e.line));
+    box.appendChild(el('pre', { class: 'raw', id: 'detail-raw' }, textOf(i)));
     if (e.alert) box.appendChild(el('p', { class: 'alert' }, '⚠ ' + T('alert_' + e.alert)));
     box.appendChild(el('h3', null, T('d_meaning')));
     for (const k of V.xsets[V.xset[i]]) {
@@ -78,7 +78,7 @@ const Panels = (() => {
       const i = S.vis[p], e = EV[i];
       const r = el('div', { class: 'row' + (p === S.pos ? ' current' : '') + (e.alert ? ' fail' : ''), 'data-pos': p },
         '#' + e.seq + '  ' + fmtTime(e.time_us) + '  ' + e.step + '  ' + party(e.actor) + (e.peer ? ' → ' + party(e.peer) : '') +
-        '  ' + (e.alert ? '⚠ ' : '') + e.line);
+        '  ' + (e.alert ? '⚠ ' : '') + textOf(i));
       r.style.top = (p * LROW) + 'px';
       r.style.borderLeft = '5px solid ' + stepColour(e.step);
       list.appendChild(r);
@@ -88,7 +88,10 @@ const Panels = (() => {
     const y = S.pos * LROW;
     if (y < list.scrollTop || y + LROW > list.scrollTop + list.clientHeight) list.scrollTop = Math.max(0, y - list.clientHeight / 2);
   }
-  // What each user has at the current time: server mailbox, MUA's local copy, and sent mail.
+  // What each user has at the current event: the server mailbox (and what left it), the
+  // MUA's local copies, and the mail the user sent. Replayed from the facts (V.boxes).
+  // What each user has at the current event: the server mailbox (and what left it), the
+  // MUA's local copies, and the mail the user sent. Replayed from the facts (V.boxes).
   function mailboxes() {
     const box = $('panel-mailboxes');
     clear(box);
@@ -96,35 +99,34 @@ const Panels = (() => {
     const now = i < 0 ? 0 : EV[i].time_us;
     box.appendChild(el('p', { class: 'muted' }, T('time') + ': ' + fmtTime(now)));
     if (!TR.users.length) { box.appendChild(el('p', null, T('mb_none'))); return; }
+    const info = new Map(V.messages.map((m) => [m.id, m]));
+    const label = (id) => {
+      const m = info.get(id);
+      return id + ' — ' + (m ? m.subject + ' (' + (m.from || 'MAILER-DAEMON') + ')' : '');
+    };
+    const boxes = mailboxesAt(V.boxes, i);
     const sums = (TR.summary && TR.summary.messages) || [];
-    const subject = new Map();
-    for (const m of TR.messages) subject.set(m.id, m.subject);
     for (const u of TR.users) {
       const div = el('div', { class: 'mbox' });
       div.appendChild(el('h3', null, u.address));
-      const inbox = [], local = [], sent = [];
-      for (const m of sums) {
-        for (const r of m.recipients || []) {
-          if (r.address !== u.address) continue;
-          const item = m.id + ' — ' + (subject.get(m.id) || '') + ' (' + m.from + ')';
-          if (r.delivered_us !== undefined && r.delivered_us <= now && !(deletedAt.get(m.id) <= now)) inbox.push(item);
-          if (r.retrieved_us !== undefined && r.retrieved_us <= now) local.push(item);
-        }
-        if (m.from === u.address && (m.submitted_us === undefined || m.submitted_us <= now))
-          sent.push(m.id + ' — ' + (subject.get(m.id) || '') + ': ' + (m.recipients || []).map((r) =>
+      const mine = boxes.get(u.address) || { server: [], removed: [], local: [] };
+      const sent = [];
+      for (const m of sums)
+        if (m.from === u.address && m.submitted_us !== null && m.submitted_us !== undefined && m.submitted_us <= now)
+          sent.push(m.id + ' — ' + (m.subject || '') + ': ' + (m.recipients || []).map((r) =>
             r.address + ' (' + T('mb_' + r.status) + ')').join(', '));
-      }
-      const section = (title, items) => {
+      const section = (title, items, cls) => {
         div.appendChild(el('div', { class: 'muted' }, title));
         const ul = el('ul');
         if (!items.length) ul.appendChild(el('li', { class: 'muted' }, T('mb_empty')));
         const shown = items.slice(-30);
         if (items.length > shown.length) ul.appendChild(el('li', { class: 'muted' }, '… ' + (items.length - shown.length)));
-        for (const it of shown) ul.appendChild(el('li', null, it));
+        for (const it of shown) ul.appendChild(el('li', cls ? { class: cls } : null, it));
         div.appendChild(ul);
       };
-      section(T('mb_server', { server: u.server }), inbox);
-      section(T('mb_local', { host: u.host }), local);
+      section(T('mb_server', { server: u.server }), mine.server.map(label));
+      if (mine.removed.length) section(T('mb_removed'), mine.removed.map(label), 'removed');
+      section(T('mb_local', { host: u.host }), mine.local.map(label));
       if (sent.length) section(T('mb_sent'), sent);
       box.appendChild(div);
     }

@@ -61,7 +61,7 @@ const Seq = (() => {
     const box = $('legend');
     clear(box);
     for (let s = 1; s <= 6; s++) {
-      const span = el('span', null, s + ' ' + stepName(s));
+      const span = el('span', { 'data-step': String(s) }, s + ' ' + stepName(s));
       span.style.setProperty('--c', stepColour(s));
       box.appendChild(span);
     }
@@ -79,9 +79,9 @@ const Seq = (() => {
     g.appendChild(sv('rect', { x: 4, y: 5, width: 18, height: 16, rx: 3, fill: stepColour(e.step) }));
     g.appendChild(sv('text', { x: 13, y: 17, 'text-anchor': 'middle', fill: '#fff', 'font-weight': 700 }, e.step));
     g.appendChild(sv('text', { x: 27, y: 17, fill: '#5f6368' }, fmtTime(e.time_us)));
-    const label = (fail ? '⚠ ' : '') + e.line;
+    const label = (fail ? '⚠ ' : '') + textOf(i);
     const mid = ROW / 2 + 4;
-    if (e.kind === 'fault' || V.from[i] < 0) {
+    if (isFault(e) || V.from[i] < 0) {
       // A fault with an alert (link down) is red; its repair (link up) green.
       const ink = fail ? V.fail : '#2e7d32';
       g.appendChild(sv('rect', { x: LEFT, y: 3, width: width - LEFT - 10, height: ROW - 6, fill: fail ? '#ffebee' : '#e8f5e9', stroke: ink }));
@@ -100,7 +100,7 @@ const Seq = (() => {
       const room = Math.max(10, Math.abs(x2 - x1) / 7.3);
       g.appendChild(sv('text', { class: 'label', x: (x1 + x2) / 2, y: ROW - 10, 'text-anchor': 'middle', fill: colour }, trunc(label, room)));
     }
-    g.appendChild(sv('title', null, '#' + e.seq + ' ' + party(e.actor) + (e.peer ? ' → ' + party(e.peer) : '') + ': ' + e.line));
+    g.appendChild(sv('title', null, '#' + e.seq + ' ' + party(e.actor) + (e.peer ? ' → ' + party(e.peer) : '') + ': ' + textOf(i)));
     return g;
   }
   function draw() {

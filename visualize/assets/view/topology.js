@@ -100,7 +100,7 @@ const Topo = (() => {
     adj = adjacency(TR.topology.links);
     tokenG = sv('g', { visibility: 'hidden' });
     svg.appendChild(tokenG);
-    for (let i = 0; i < EV.length; i++) if (EV[i].kind === 'fault') faults.push(i);
+    for (let i = 0; i < EV.length; i++) if (isFault(EV[i])) faults.push(i);
   }
   function relabel() {
     for (const h of TR.topology.hosts) {
@@ -133,14 +133,13 @@ const Topo = (() => {
     const down = new Map();
     for (const f of faults) {
       if (f > i) break;
-      const e = EV[f], h = e.actor.host, sep = h.indexOf('--');
-      const k = sep > 0 ? 'L' + linkKey(h.slice(0, sep), h.slice(sep + 2))
-        : e.peer && e.peer.host !== h ? 'L' + linkKey(h, e.peer.host) : 'H' + h;
-      down.set(k, !e.alert ? '' : /loses/.test(e.line) ? 'lossy' : 'down');
+      const [k, state] = faultEffect(EV[f], linkKey);
+      down.set(k, state);
     }
     return down;
   }
-  function token(e, colour) {
+  function token(i, colour) {
+    const e = EV[i];
     clear(tokenG);
     if (e.kind === 'content') {
       tokenG.appendChild(sv('rect', { x: -13, y: -9, width: 26, height: 18, rx: 2, fill: '#fff', stroke: colour, 'stroke-width': 2.5 }));
@@ -148,7 +147,7 @@ const Topo = (() => {
     } else {
       tokenG.appendChild(sv('circle', { r: 9, fill: colour, stroke: '#fff', 'stroke-width': 2 }));
     }
-    tokenG.appendChild(sv('text', { class: 'token-label', x: 16, y: -10, fill: colour }, trunc((e.alert ? '⚠ ' : '') + e.line, 42)));
+    tokenG.appendChild(sv('text', { class: 'token-label', x: 16, y: -10, fill: colour }, trunc((e.alert ? '⚠ ' : '') + textOf(i), 42)));
   }
   function place(points, t) {
     const p = pointAlong(points, t);
@@ -168,9 +167,9 @@ const Topo = (() => {
       const item = k[0] === 'L' ? linkEls.get(k.slice(1)) : hostEls.get(k.slice(1));
       if (item) (item.el || item).classList.add(how);
     }
-    cap.textContent = (e.alert ? '⚠ ' : '') + party(e.actor) + (e.peer ? ' → ' + party(e.peer) : '') + ': ' + trunc(e.line, 120);
+    cap.textContent = (e.alert ? '⚠ ' : '') + party(e.actor) + (e.peer ? ' → ' + party(e.peer) : '') + ': ' + trunc(textOf(i), 120);
     cap.style.color = e.alert ? V.fail : '';
-    if (e.kind === 'fault') return;
+    if (isFault(e)) return;
     if (hostEls.has(e.actor.host)) hostEls.get(e.actor.host).classList.add('from');
     if (!e.peer || e.peer.host === e.actor.host) return;
     if (hostEls.has(e.peer.host)) hostEls.get(e.peer.host).classList.add('to');
@@ -180,7 +179,7 @@ const Topo = (() => {
       if (l) l.el.classList.add('used');
     }
     const points = pathPoints(path);
-    token(e, evColour(i));
+    token(i, evColour(i));
     tokenG.setAttribute('visibility', 'visible');
     if (!opts.animate || reduced) { place(points, 1); return; }
     const dur = Math.min(900, 800 / S.speed), t0 = performance.now();
