@@ -61,7 +61,8 @@ const Phrases& phrases_en() {
 
       // ---- facts ----
       {"composed", "{from} (sender) writes message {msg} to {to} ({recipients_word}) with the mail program (MUA) on {actor_host}; subject: “{subject}”, {octets} octets{attachments_text}."},
-      {"composed.attachments", ", {n} attachment(s)"},
+      {"composed.attachments.one", ", 1 attachment"},
+      {"composed.attachments.many", ", {n} attachments"},
       {"recipients_word.one", "recipient"},
       {"recipients_word.many", "recipients"},
       {"submission_accepted", "The provider's server (MSA) {actor_host} accepts the message from {from} (logged in as {user}) for {rcpts}, adds a Received: field and keeps it in its outgoing queue as {queue_id}."},

@@ -61,7 +61,8 @@ const Phrases& phrases_es() {
 
       // ---- hechos ----
       {"composed", "{from} (remitente) redacta el mensaje {msg} para {to} ({recipients_word}) con su programa de correo (MUA) en {actor_host}; asunto: «{subject}», {octets} octetos{attachments_text}."},
-      {"composed.attachments", ", {n} adjunto(s)"},
+      {"composed.attachments.one", ", 1 adjunto"},
+      {"composed.attachments.many", ", {n} adjuntos"},
       {"recipients_word.one", "destinatario"},
       {"recipients_word.many", "destinatarios"},
       {"submission_accepted", "El servidor del proveedor (MSA) {actor_host} acepta el mensaje de {from} (autenticado como {user}) para {rcpts}, añade un campo Received: y lo guarda en su cola de salida con el id {queue_id}."},

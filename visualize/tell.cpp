@@ -196,7 +196,10 @@ Values values_of(const Model& m, const Ev& e, Lang lang, std::string_view tpl) {
   if (const auto* f = e.as<trace::Composed>()) {
     v["recipients_word"] = phrase(lang, f->to.size() > 1 ? "recipients_word.many" : "recipients_word.one");
     v["attachments_text"] =
-        f->attachments > 0 ? fill(phrase(lang, "composed.attachments"), {{"n", std::to_string(f->attachments)}}) : "";
+        f->attachments > 0
+            ? fill(phrase(lang, f->attachments == 1 ? "composed.attachments.one" : "composed.attachments.many"),
+                   {{"n", std::to_string(f->attachments)}})
+            : "";
   }
   if (const auto* f = e.as<trace::LinkLoss>()) v["percent"] = std::to_string(static_cast<int>(f->loss * 100 + 0.5));
   if (const auto* f = e.as<trace::DeliveryFailed>())

@@ -135,14 +135,30 @@ await check('↓ walks through all six steps in order, label and arrow follow', 
     await six.keyboard.press('ArrowDown');
     const s = await state(six);
     if (s.pos === before.pos) break;  // last step reached
-    const want = `Step ${s.segmentStep} · ${stepNames.en[s.segmentStep - 1]}`;
+    const want = s.segmentStep === 3 ? 'Step 3 · Relay between MTAs, and acceptance (step 4)'
+      : `Step ${s.segmentStep} · ${stepNames.en[s.segmentStep - 1]}`;
     assert((await label(six)) === want, `label "${await label(six)}", want "${want}"`);
     assert((await highlighted(six)) === s.seq, `highlighted row ${await highlighted(six)} is not event #${s.seq}`);
     assert(s.segmentStep >= seen[seen.length - 1], `step went back: ${seen.join(',')} then ${s.segmentStep}`);
     if (s.segmentStep !== seen[seen.length - 1]) seen.push(s.segmentStep);
     if (s.segmentStep === 3) await shot(six, 'six-steps-step3-en.png');
   }
-  assert(seen.join(',') === '1,2,3,4,5,6', `steps seen: ${seen.join(',')}`);
+  // The MTA-to-MTA session is one beat (step 3) holding the receiving server's step-4
+  // decisions: 1, 2, 3, 5, 6.
+  assert(seen.join(',') === '1,2,3,5,6', `steps seen: ${seen.join(',')}`);
+});
+
+await check('a step-4 decision inside the relay session lights step 4 in the legend', async () => {
+  const steps = await six.evaluate(() => JSON.parse(document.getElementById('mailsim-data').textContent).trace.events
+    .map((e) => e.step));
+  const seq = steps.indexOf(4);
+  assert(seq > 0, 'no step-4 fact in six-steps');
+  await six.evaluate((q) => window.mailsim.gotoSeq(q), seq);
+  const lit = await six.evaluate(() => [...document.querySelectorAll('#legend span.current')].map((n) => n.dataset.step));
+  assert(lit.join(',') === '4', `legend lights ${lit.join(',')}`);
+  const s = await state(six);
+  assert(s.segmentStep === 3, `the decision belongs to the step-3 beat, not ${s.segmentStep}`);
+  await six.keyboard.press('End');
 });
 
 await check('↑ / PageUp go back a step, → / ← move one event', async () => {
@@ -184,7 +200,7 @@ await check('the language switch turns every label and the narration to Spanish'
   assert(/^Paso 2 · /.test(l), `label ${l}`);
   assert(/punto/.test(await six.textContent('#panel-details')), 'meaning not in Spanish');
   assert((await six.textContent('#b-next-step')).includes('Paso'), 'buttons not in Spanish');
-  assert(/envía el mensaje al MSA/.test(await six.textContent('#step-text')), 'narration not in Spanish');
+  assert(/servidor del proveedor \(MSA\)/.test(await six.textContent('#step-text')), 'narration not in Spanish');
   await shot(six, 'six-steps-details-es.png');
   await six.keyboard.press('End');
   await six.click('#tabs button[data-tab="message"]');

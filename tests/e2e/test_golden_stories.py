@@ -26,6 +26,9 @@ import regenerate  # noqa: E402
 
 # What each lesson is about, as the Spanish narration must say it (and must not).
 KEY_FACTS = {
+    "attachment-pdf": ["«Quarterly report», 1589 octetos, 1 adjunto."],
+    "three-domains": ["mail.example.org, como servidor de otro MTA, acepta el mensaje de mail.example.net para eve@example.org",
+                      "para alice@example.org y carol@example.net"],
     "six-steps": ["comprueba que bob@example.com existe y acepta el mensaje",
                   "como servidor de otro MTA, acepta el mensaje de mail.example.org",
                   "El programa de correo de bob@example.com guarda una copia local"],

@@ -44,7 +44,7 @@ TEST_CASE("validation names what is wrong and where", "[trace]") {
   const json good = vizt::trace("six-steps");
   const std::size_t line = find_event(good, [](const json& e) { return e["kind"] == "line"; });
   const std::size_t content = find_event(good, [](const json& e) { return e["kind"] == "content"; });
-  const std::size_t fact = find_event(good, [](const json& e) { return e["fact"] == "delivered"; });
+  const std::size_t fact = find_event(good, [](const json& e) { return e.value("fact", "") == "delivered"; });
   const std::string L = "events[" + std::to_string(line) + "]", C = "events[" + std::to_string(content) + "]",
                     F = "events[" + std::to_string(fact) + "]";
   auto broken = [&](auto edit) {
@@ -173,8 +173,8 @@ TEST_CASE("--message keeps one message, its session lines and faults in flight",
   const json d = filter_message(t, "m1.bounce");
   bool created = false, retrieved = false;
   for (const auto& e : d["events"]) {
-    created |= e["fact"] == "bounce_created";
-    retrieved |= e["fact"] == "retrieved";
+    created |= e.value("fact", "") == "bounce_created";
+    retrieved |= e.value("fact", "") == "retrieved";
   }
   CHECK(created);
   CHECK(retrieved);

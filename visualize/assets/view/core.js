@@ -77,17 +77,34 @@ function go(pos, opts) {
 }
 function nextEvent() { go(S.pos + 1, { animate: true }); }
 function prevEvent() { go(S.pos - 1); }
+// Steps move through the story's beats in their order (V.segments is sorted by each beat's
+// first event). Beats may interleave (the QUIT of a submission comes after the relay has
+// begun), so "next" is the next beat in story order, not the next change of beat.
+function beatStart(b) {
+  for (let p = 0; p < S.vis.length; p++) if (segOf[S.vis[p]] === b) return p;
+  return -1;
+}
 function nextStep() {
   if (!S.vis.length) return;
   const s = segOf[cur()];
-  for (let p = S.pos + 1; p < S.vis.length; p++) if (segOf[S.vis[p]] !== s) return go(p, { animate: true });
+  let best = -1;
+  for (let p = 0; p < S.vis.length; p++) {
+    const b = segOf[S.vis[p]];
+    if (b > s && (best < 0 || b < segOf[S.vis[best]])) best = p;
+  }
+  if (best >= 0) return go(best, { animate: true });
   go(S.vis.length - 1);
 }
-function segStart(p) { const s = segOf[S.vis[p]]; while (p > 0 && segOf[S.vis[p - 1]] === s) p--; return p; }
 function prevStep() {
   if (!S.vis.length) return;
-  const start = segStart(S.pos);
-  go(start < S.pos ? start : start > 0 ? segStart(start - 1) : 0);
+  const s = segOf[cur()], start = beatStart(s);
+  if (start >= 0 && start < S.pos) return go(start);
+  let prev = -1;
+  for (let p = 0; p < S.vis.length; p++) {
+    const b = segOf[S.vis[p]];
+    if (b < s && b > prev) prev = b;
+  }
+  go(prev >= 0 ? beatStart(prev) : 0);
 }
 // Failures are counted and visited as stories (beats): sixty failed polls during an
 // outage are one story, a greylisted attempt with its 451 and its deferral another.
