@@ -164,6 +164,7 @@ const Phrases& phrases_en() {
       {"summary.detail", " ({detail})"},
       {"summary.duplicates", ", {n} duplicate(s)"},
       {"summary.totals", "Totals: submitted {submitted}, delivered {delivered}, bounced {bounced}, queued {queued}, rejected {rejected}, retrieved {retrieved}."},
+      {"summary.dsn_totals", "Non-delivery reports (DSN): created {created}, delivered {delivered}, retrieved {retrieved}."},
       {"status.planned", "not sent yet"},
       {"status.queued", "queued"},
       {"status.delivered", "delivered"},

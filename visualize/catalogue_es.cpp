@@ -164,6 +164,7 @@ const Phrases& phrases_es() {
       {"summary.detail", " ({detail})"},
       {"summary.duplicates", ", {n} copia(s) duplicada(s)"},
       {"summary.totals", "Totales: enviados {submitted}, entregados {delivered}, rebotados {bounced}, en cola {queued}, rechazados {rejected}, recuperados {retrieved}."},
+      {"summary.dsn_totals", "Avisos de no entrega (DSN): creados {created}, entregados {delivered}, recuperados {retrieved}."},
       {"status.planned", "aún no enviado"},
       {"status.queued", "en cola"},
       {"status.delivered", "entregado"},

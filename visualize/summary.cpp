@@ -69,9 +69,22 @@ void print_recipients(const json& m, Lang L, std::ostream& out) {
 
 std::string totals_line(const json& summary, Lang L) {
   const json& t = summary["totals"];
-  return fill(phrase(L, "summary.totals"),
-              {{"submitted", num(t, "submitted")}, {"delivered", num(t, "delivered")}, {"bounced", num(t, "bounced")},
-               {"queued", num(t, "queued")}, {"rejected", num(t, "rejected")}, {"retrieved", num(t, "retrieved")}});
+  std::string out = fill(phrase(L, "summary.totals"),
+                         {{"submitted", num(t, "submitted")}, {"delivered", num(t, "delivered")},
+                          {"bounced", num(t, "bounced")}, {"queued", num(t, "queued")},
+                          {"rejected", num(t, "rejected")}, {"retrieved", num(t, "retrieved")}});
+  // DSNs are mail too: how many were created, delivered and retrieved.
+  const auto it = summary.find("bounces");
+  if (it == summary.end() || !it->is_array() || it->empty()) return out;
+  std::size_t delivered = 0, retrieved = 0;
+  for (const json& b : *it)
+    for (const json& r : b.value("recipients", json::array())) {
+      delivered += str(r, "status") == "delivered";
+      retrieved += has_time(r, "retrieved_us");
+    }
+  return out + "\n" + fill(phrase(L, "summary.dsn_totals"), {{"created", std::to_string(it->size())},
+                                                             {"delivered", std::to_string(delivered)},
+                                                             {"retrieved", std::to_string(retrieved)}});
 }
 
 void print_summary(const RunInfo& run, const json& summary, Lang L, std::ostream& out) {
