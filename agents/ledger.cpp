@@ -112,8 +112,20 @@ void Ledger::observe(const trace::TraceEvent& e) {
   };
   std::visit(
       Overload{
-          [&](const trace::Composed&) {
-            if (MessageRecord* m = message(id); m && m->composed_us < 0) m->composed_us = t;
+          [&](const trace::Composed& f) {
+            if (MessageRecord* m = message(id)) {
+              if (m->composed_us < 0) m->composed_us = t;
+              return;
+            }
+            // Generated traffic: the message comes to exist when its sender composes it.
+            MessageRecord m;
+            m.id = id;
+            m.from = f.from;
+            m.subject = f.subject;
+            m.message_id = f.message_id;
+            m.planned_us = m.composed_us = t;
+            for (const auto& a : f.to) m.rcpts.push_back(RcptRecord{a, RcptStatus::Planned});
+            plan(std::move(m));
           },
           [&](const trace::SubmissionAccepted& f) {
             MessageRecord* m = message(id);

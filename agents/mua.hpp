@@ -29,12 +29,13 @@ class Mua {
  public:
   Mua(Context& ctx, sim::HostId host, MuaConfig config);
   void schedule(PlannedMessage m);
+  // Composes and submits now (generated traffic: agents/traffic.hpp).
+  void compose_and_submit(const PlannedMessage& m);
   void start_polling();
   const MuaConfig& config() const { return config_; }
   store::MailboxStore& local_store() { return local_; }
 
  private:
-  void compose_and_submit(const PlannedMessage& m);
   void poll();
   trace::Actor self() const;
 

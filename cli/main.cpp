@@ -76,6 +76,31 @@ int main(int argc, char** argv) {
   new_cmd->add_flag("--list", new_args.list, "List the templates with their descriptions");
   new_cmd->add_flag("--force", new_args.force, "Overwrite FILE if it exists");
 
+  GenerateArgs gen;
+  auto* gen_cmd = app.add_subcommand("generate", "Write a whole scenario (topology, users, traffic) from a few numbers");
+  gen_cmd->add_option("FILE", gen.file, "Scenario file to write ('-' or absent: standard output)");
+  gen_cmd->add_flag("--force", gen.force, "Overwrite FILE if it exists");
+  gen_cmd->add_option("--name", gen.name, "Scenario name (default generated)");
+  gen_cmd->add_option("--domains", gen.domains, "Mail domains, d01.example … (default 4)");
+  gen_cmd->add_option("--servers-per-domain", gen.servers_per_domain, "Servers per domain: the first holds the mailboxes, the others are backup MX (default 1)");
+  gen_cmd->add_option("--users", gen.users, "Users in all, spread over the domains (default 100)");
+  gen_cmd->add_option("--rate", gen.rate, "Average mail rate, e.g. 1000/s, 12/h, or a number per second (default 1/s)");
+  gen_cmd->add_option("--per", gen.per, "The rate is per user, per domain or in total (default total)")
+      ->check(CLI::IsMember({"user", "domain", "total"}));
+  gen_cmd->add_option("--messages", gen.messages, "Stop the traffic after this many messages (default: at --until)");
+  gen_cmd->add_option("--until", gen.until, "The traffic stops at this simulated time (default 1h)");
+  gen_cmd->add_option("--drain", gen.drain, "The run lasts this long after --until, for mail in flight (default 1h)");
+  gen_cmd->add_option("--user-latency", gen.user_latency, "Latency of each domain's PCs to its server (default 1ms)");
+  gen_cmd->add_option("--server-latency", gen.server_latency, "Latency between two servers, through the core router (default 20ms)");
+  gen_cmd->add_option("--poll", gen.poll, "Every user polls POP3 this often, or off (default 10s)");
+  gen_cmd->add_option("--seed", gen.seed, "Root random seed (default 1)");
+  gen_cmd->add_option("--zipf", gen.zipf, "Zipf recipients with this exponent (default: uniform)");
+  gen_cmd->add_option("--same-domain", gen.same_domain, "Share of recipients in the sender's domain, 0 to 1 (default: no preference)");
+  gen_cmd->add_option("--unknown", gen.unknown, "Share of recipients with no mailbox, 0 to 1 (default 0)");
+  gen_cmd->add_option("--unreachable", gen.unreachable, "Share of messages to an unreachable domain, 0 to 1 (default 0)");
+  gen_cmd->add_option("--size", gen.size, "Octets each user writes, e.g. 2000 or 20KB (default 2000)");
+  gen_cmd->add_option("--sigma", gen.sigma, "With --size: lognormal sizes of that median and this sigma");
+
   std::string viz_trace, viz_out = "-", viz_format = "html", viz_lang = "en", viz_message;
   auto* viz_cmd = app.add_subcommand("visualize", "Turn a trace into a lesson (HTML viewer) or a static picture");
   viz_cmd->add_option("TRACE", viz_trace, "Trace file written by run --trace")->required();
@@ -159,6 +184,7 @@ int main(int argc, char** argv) {
       return validate_command(validate_file, load);
     }
     if (*new_cmd) return new_command(new_args);
+    if (*gen_cmd) return generate_command(gen);
     if (*serve_cmd) {
       serve.print_summary = summary_printer(serve_lang);
       return serve_command(serve);

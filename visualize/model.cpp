@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <set>
+#include <unordered_set>
 
 #include "agents/trace/vocabulary.hpp"
 
@@ -297,12 +298,17 @@ Model build_model(const json& trace) {
   m.events.reserve(evs.size());
   for (const json& e : evs) m.events.push_back(to_ev(e));
 
-  // Messages born during the run, announced by facts.
+  // Messages born during the run, announced by facts (an index: traffic makes many).
+  std::unordered_set<std::string> known;
+  for (const MessageInfo& info : m.messages) known.insert(info.id);
   for (const Ev& e : m.events) {
-    if (const auto* b = e.as<trace::BounceCreated>(); b && !m.message(b->dsn)) {
+    if (const auto* b = e.as<trace::BounceCreated>(); b && known.insert(b->dsn).second) {
       m.messages.push_back(MessageInfo{b->dsn, "", b->subject, b->message_id, {b->to}, "bounce", b->of});
-    } else if (const auto* l = e.as<trace::LiveMessage>(); l && !m.message(l->id)) {
+    } else if (const auto* l = e.as<trace::LiveMessage>(); l && known.insert(l->id).second) {
       m.messages.push_back(MessageInfo{l->id, l->from, l->subject, l->message_id, l->to, "live", ""});
+    } else if (const auto* c = e.as<trace::Composed>(); c && !e.msg.empty() && known.insert(e.msg).second) {
+      // Generated traffic: a message the header could not list comes to exist when composed.
+      m.messages.push_back(MessageInfo{e.msg, c->from, c->subject, c->message_id, c->to, "scenario", ""});
     }
   }
 

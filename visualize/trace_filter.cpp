@@ -21,6 +21,7 @@ json filter_message(const json& trace, const std::string& id) {
     if (e["kind"] != "fact") return {};
     if (e["fact"] == "bounce_created") return e["data"]["dsn"].get<std::string>();
     if (e["fact"] == "live_message") return e["data"]["id"].get<std::string>();
+    if (e["fact"] == "composed" && e["msg"].is_string()) return e["msg"].get<std::string>();  // generated traffic
     return {};
   };
   for (const json& e : events)

@@ -68,4 +68,25 @@ struct NewArgs {
 // `mailsim new TEMPLATE FILE`: a scenario to start from (built-in templates; --list).
 int new_command(const NewArgs& args);
 
+// `mailsim generate`: a whole scenario with a traffic section from a few numbers.
+struct GenerateArgs {
+  std::string file;  // "" or "-": standard output
+  bool force = false;
+  std::string name = "generated";
+  std::size_t domains = 4, servers_per_domain = 1, users = 100;
+  std::string rate = "1/s", per = "total";
+  std::uint64_t messages = 0;  // 0: no limit but --until
+  std::string until = "1h", drain = "1h";
+  std::string user_latency = "1ms", server_latency = "20ms", poll = "10s";
+  std::uint64_t seed = 1;
+  double zipf = 0;          // 0: uniform recipients
+  double same_domain = -1;  // < 0: no preference
+  double unknown = 0, unreachable = 0;
+  std::string size;         // "" : the default (2000 octets)
+  double sigma = 0;
+};
+// The scenario text, or nullopt with `error` saying which flag is wrong.
+std::optional<std::string> generate_scenario(const GenerateArgs& args, std::string& error);
+int generate_command(const GenerateArgs& args);
+
 }  // namespace mailsim::app

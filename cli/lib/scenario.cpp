@@ -218,6 +218,7 @@ Scenario parse_scenario(const std::string& text, const std::filesystem::path& fi
     detail::parse_users(root, c);
     detail::parse_messages(root, c);
     detail::parse_faults(root, c);
+    detail::parse_traffic(root, c);
     if (diag.error_count() == 0) detail::check_plausibility(c);
   }
 

@@ -17,6 +17,7 @@
 
 #include "agents/dns/message.hpp"
 #include "agents/mail_config.hpp"
+#include "agents/traffic_config.hpp"
 #include "agents/mime/compose.hpp"
 #include "sim/time.hpp"
 
@@ -105,6 +106,7 @@ struct Scenario {
   std::vector<UserDef> users;
   std::vector<MessageDef> messages;
   std::vector<FaultDef> faults;
+  std::optional<agents::TrafficConfig> traffic;  // generated messages (agents/traffic.hpp)
   std::vector<std::string> warnings;  // suspicious but legal, formatted like errors
 };
 

@@ -66,6 +66,7 @@ void parse_servers(const json& root, LoadContext& c);
 void parse_users(const json& root, LoadContext& c);
 void parse_messages(const json& root, LoadContext& c);
 void parse_faults(const json& root, LoadContext& c);
+void parse_traffic(const json& root, LoadContext& c);  // after users and messages
 // Suspicious but legal: warnings (unconnected PCs, unreachable users, smarthost loops, …).
 void check_plausibility(LoadContext& c);
 

@@ -126,6 +126,20 @@ World::World(const Scenario& scenario, RunOptions options)
     ledger_.plan(std::move(rec));
     mua_of.at(m.draft.from)->schedule(std::move(pm));
   }
+  if (scenario_.traffic && options_.simulate_clients) {
+    // Generated mail: each message comes to exist when its sender's MUA composes it.
+    std::vector<agents::Mua*> mua_of_user;
+    for (const auto& address : scenario_.traffic->users) {
+      const auto it = mua_of.find(address);
+      mua_of_user.push_back(it == mua_of.end() ? nullptr : it->second);
+    }
+    traffic_ = std::make_unique<agents::TrafficGenerator>(
+        engine_, ctx_.start_epoch, *scenario_.traffic,
+        [muas = std::move(mua_of_user)](std::size_t sender, agents::PlannedMessage m) {
+          if (agents::Mua* mua = muas[sender]) mua->compose_and_submit(m);
+        });
+    traffic_->start();
+  }
   for (auto& mua : muas_) mua->start_polling();
   schedule_faults();
   engine_.set_keep_alive([this] { return !ledger_.settled(); });

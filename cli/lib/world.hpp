@@ -9,6 +9,7 @@
 #include "agents/dns_agents.hpp"
 #include "agents/mail_server.hpp"
 #include "agents/mua.hpp"
+#include "agents/traffic.hpp"
 #include "cli/lib/scenario.hpp"
 
 namespace mailsim::app {
@@ -75,6 +76,7 @@ class World {
   std::vector<std::unique_ptr<agents::MailServer>> servers_;
   std::vector<sim::HostId> server_hosts_;
   std::vector<std::unique_ptr<agents::Mua>> muas_;
+  std::unique_ptr<agents::TrafficGenerator> traffic_;
   std::vector<ExternalServer> externals_;
   sim::HostId gateway_ = sim::kNoHost;
   std::string gateway_peer_;  // the host the gateway is linked to
