@@ -98,6 +98,8 @@ int main(int argc, char** argv) {
   gen_cmd->add_option("--same-domain", gen.same_domain, "Share of recipients in the sender's domain, 0 to 1 (default: no preference)");
   gen_cmd->add_option("--unknown", gen.unknown, "Share of recipients with no mailbox, 0 to 1 (default 0)");
   gen_cmd->add_option("--unreachable", gen.unreachable, "Share of messages to an unreachable domain, 0 to 1 (default 0)");
+  gen_cmd->add_option("--per-message", gen.per_message, "Weights of 1, 2, 3 … recipients, e.g. 8,1,1 (default: always one)")
+      ->delimiter(',');
   gen_cmd->add_option("--size", gen.size, "Octets each user writes, e.g. 2000 or 20KB (default 2000)");
   gen_cmd->add_option("--sigma", gen.sigma, "With --size: lognormal sizes of that median and this sigma");
 

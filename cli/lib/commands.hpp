@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "cli/lib/scenario.hpp"
 
@@ -82,6 +83,7 @@ struct GenerateArgs {
   double zipf = 0;          // 0: uniform recipients
   double same_domain = -1;  // < 0: no preference
   double unknown = 0, unreachable = 0;
+  std::vector<double> per_message;  // weights of 1, 2, … recipients; empty: always one
   std::string size;         // "" : the default (2000 octets)
   double sigma = 0;
 };

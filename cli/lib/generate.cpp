@@ -116,6 +116,7 @@ std::optional<std::string> generate_scenario(const GenerateArgs& a, std::string&
   if (a.same_domain >= 0) recipients["same_domain"] = a.same_domain;
   if (a.unknown > 0) recipients["unknown"] = a.unknown;
   if (a.unreachable > 0) recipients["unreachable"] = a.unreachable;
+  if (!a.per_message.empty()) recipients["per_message"] = a.per_message;
   const bool bare = !a.rate.empty() && a.rate.find_first_not_of("0123456789.") == std::string::npos;
   ojson flow = {{"rate", bare ? ojson(std::stod(a.rate)) : ojson(a.rate)}, {"per", a.per}};
   if (!recipients.empty()) flow["recipients"] = recipients;

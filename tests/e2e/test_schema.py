@@ -29,7 +29,7 @@ MAILSIM = os.environ.get("MAILSIM", "build/mailsim")
 SRC = os.environ.get("MAILSIM_SOURCE_DIR", os.getcwd())
 BUILD = os.environ.get("MAILSIM_BUILD_DIR", os.path.join(SRC, "build"))
 SCHEMA_PATH = os.path.join(SRC, "scenarios", "scenario.schema.json")
-TEMPLATES = ["backup-mx", "smarthost", "three-domains-classroom", "two-domains"]
+TEMPLATES = ["backup-mx", "office-day", "smarthost", "three-domains-classroom", "two-domains"]
 
 with open(SCHEMA_PATH) as f:
     SCHEMA = json.load(f)

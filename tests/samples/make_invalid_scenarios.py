@@ -223,6 +223,35 @@ mutate("five-mistakes", ['/hosts/3/role: the text "ruoter" is not allowed here',
        both(setv(["hosts", 3, "role"], "ruoter"), rename(["links", 2, "latency"], "latnecy"), setv(["links", 3, "bandwidth"], "0.5bps"),
             setv(["users", 1, "server"], "mail.exampel.com"), setv(["messages", 0, "at"], "1.2.3ms")))
 
+# --- traffic (generated messages) -----------------------------------------------------------
+def traffic(flow=None, **top):
+    t = {"stop": "1h", "flows": [dict({"rate": "12/h"}, **(flow or {}))]}
+    t.update(top)
+    return setv(["traffic"], t)
+
+
+mutate("traffic-rate-words", ["/traffic/flows/0/rate: @RATE-WORDS@"], traffic({"rate": "often"}))
+mutate("traffic-rate-zero", ["/traffic/flows/0/rate: @RATE-ZERO@"], traffic({"rate": 0}))
+mutate("traffic-rate-per-year", ["/traffic/flows/0/rate: @RATE-YEAR@"], traffic({"rate": "5/y"}))
+mutate("traffic-rate-too-high", ['/traffic/flows/0/rate: "2000000/s" is not a usable rate'], traffic({"rate": "2000000/s"}))
+mutate("traffic-rate-missing", ["/traffic/flows/0: missing (required)"], setv(["traffic"], {"flows": [{"per": "user"}]}))
+mutate("traffic-flows-missing", ["/traffic: missing (required)"], setv(["traffic"], {"stop": "1h"}))
+mutate("traffic-key-typo", ['/traffic/flows/0/rates: unknown key "rates"', 'did you mean "rate"?'], setv(["traffic"], {"flows": [{"rate": "1/h", "rates": "2/h"}]}))
+mutate("traffic-per-unknown", ['/traffic/flows/0/per: the text "person" is not allowed here'], traffic({"per": "person"}))
+mutate("traffic-sender-typo", ['/traffic/flows/0/senders/0: "alice@exmaple.org" is not a user in /users', 'did you mean "alice@example.org"?'], traffic({"senders": ["alice@exmaple.org"]}))
+mutate("traffic-sender-domain-unknown", ['/traffic/flows/0/senders/0: no user in /users has an address at "example.comm"', 'did you mean "example.com"?'], traffic({"senders": ["example.comm"]}))
+mutate("traffic-sender-without-host", ['/traffic/flows/0/senders/0: user "alice@example.org" has no host'], both(delv(["users", 0, "host"]), delv(["messages"]), traffic({"senders": ["alice@example.org"]})))
+mutate("traffic-profile-23-hours", ["/traffic/flows/0/profile: too few items (23)"], traffic({"profile": [1] * 23}))
+mutate("traffic-profile-all-zero", ["/traffic/flows/0/profile: every hour has weight 0"], traffic({"profile": [0] * 24}))
+mutate("traffic-unreachable-is-served", ['/traffic/flows/0/recipients/unreachable_domains/0: server "mail.example.com" holds example.com'], traffic({"recipients": {"unreachable": 0.1, "unreachable_domains": ["example.com"]}}))
+mutate("traffic-unknown-share-above-one", ["/traffic/flows/0/recipients/unknown: 1.5 is too large"], traffic({"recipients": {"unknown": 1.5}}))
+mutate("traffic-zipf-exponent-without-zipf", ['/traffic/flows/0/recipients/zipf_exponent: "zipf_exponent" goes with "choice": "zipf" only'], traffic({"recipients": {"zipf_exponent": 1.2}}))
+mutate("traffic-per-message-all-zero", ["/traffic/flows/0/recipients/per_message: every weight is 0"], traffic({"recipients": {"per_message": [0, 0]}}))
+mutate("traffic-size-too-big", ['/traffic/flows/0/size: "1GB" is not a usable message size'], traffic({"size": "1GB"}))
+mutate("traffic-stop-before-start", ["/traffic/stop: traffic stops before it starts"], traffic(start="2h", stop="1h"))
+mutate("traffic-message-id-clash", ['/messages: message id "t1" is the name of a generated message'], both(setv(["messages", 0, "id"], "t1"), traffic()))
+mutate("traffic-attachment-type", ['/traffic/flows/0/attachments/types/0/type: the text "pdf" is not valid'], traffic({"attachments": {"probability": 0.5, "types": [{"type": "pdf"}]}}))
+
 if __name__ == "__main__":
     if os.path.isdir(OUT):
         for f in os.listdir(OUT):
