@@ -124,7 +124,11 @@ void Ledger::observe(const trace::TraceEvent& e) {
             m.subject = f.subject;
             m.message_id = f.message_id;
             m.planned_us = m.composed_us = t;
-            for (const auto& a : f.to) m.rcpts.push_back(RcptRecord{a, RcptStatus::Planned});
+            for (const auto& a : f.to) {
+              RcptRecord r;
+              r.address = a;
+              m.rcpts.push_back(std::move(r));
+            }
             plan(std::move(m));
           },
           [&](const trace::SubmissionAccepted& f) {

@@ -173,7 +173,7 @@ void TrafficGenerator::arrive(std::size_t index) {
   const std::size_t sender = senders[s.first + (s.count > 1 ? s.rng.below(s.count) : 0)];
   ++generated_;
   PlannedMessage m = make_message(s, sender);
-  compose_(sender, std::move(m));
+  if (!m.draft.to.empty()) compose_(sender, std::move(m));  // only with a single possible recipient: the sender
   if (!config_.max_messages || generated_ < config_.max_messages) schedule(index);
 }
 
