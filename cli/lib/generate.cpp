@@ -23,6 +23,7 @@ std::string two_digits(std::size_t n, std::size_t width) {
 }
 
 std::string micros(sim::Time t) {
+  if (t > 0 && t % sim::kSecond == 0) return std::to_string(t / sim::kSecond) + "s";
   if (t % sim::kMillisecond == 0) return std::to_string(t / sim::kMillisecond) + "ms";
   return std::to_string(t) + "us";
 }
