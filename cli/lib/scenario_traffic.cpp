@@ -223,11 +223,14 @@ void parse_traffic(const json& root, LoadContext& c) {
   cfg.max_messages = whole(*tj, "messages", 0, 1, 100'000'000);
   if (cfg.users.size() < 2 && !c.broken_users)
     c.diag.error(p, "traffic needs at least two users in /users (a sender and a recipient)", "two or more users"), ok = false;
-  for (const auto& m : c.s.messages)
-    if (m.id.size() > 1 && m.id[0] == 't' && std::all_of(m.id.begin() + 1, m.id.end(), [](char ch) { return std::isdigit(static_cast<unsigned char>(ch)); })) {
-      c.diag.error("/messages", "message id " + quote_text(m.id) + " is the name of a generated message (t1, t2, …)",
-                   "another id for the listed message"), ok = false;
-      break;
+  if (const json* msgs = member(root, "messages"); msgs && msgs->is_array())
+    for (std::size_t i = 0; i < msgs->size(); ++i) {
+      const std::string id = text((*msgs)[i], "id").value_or("");
+      if (id.size() > 1 && id[0] == 't' && std::all_of(id.begin() + 1, id.end(), [](char ch) { return std::isdigit(static_cast<unsigned char>(ch)); })) {
+        c.diag.error(index_ptr("/messages", i) + "/id", "message id " + quote_text(id) + " is the name of a generated message (t1, t2, …)",
+                     "another id for the listed message");
+        ok = false;
+      }
     }
 
   const json* flows = member(*tj, "flows");

@@ -230,12 +230,12 @@ def traffic(flow=None, **top):
     return setv(["traffic"], t)
 
 
-mutate("traffic-rate-words", ["/traffic/flows/0/rate: @RATE-WORDS@"], traffic({"rate": "often"}))
-mutate("traffic-rate-zero", ["/traffic/flows/0/rate: @RATE-ZERO@"], traffic({"rate": 0}))
-mutate("traffic-rate-per-year", ["/traffic/flows/0/rate: @RATE-YEAR@"], traffic({"rate": "5/y"}))
+mutate("traffic-rate-words", ['/traffic/flows/0/rate: the text "often" is not valid; expected a rate such as "12/h"'], traffic({"rate": "often"}))
+mutate("traffic-rate-zero", ["/traffic/flows/0/rate: 0 is too small"], traffic({"rate": 0}))
+mutate("traffic-rate-per-year", ['/traffic/flows/0/rate: the text "5/y" is not valid'], traffic({"rate": "5/y"}))
 mutate("traffic-rate-too-high", ['/traffic/flows/0/rate: "2000000/s" is not a usable rate'], traffic({"rate": "2000000/s"}))
-mutate("traffic-rate-missing", ["/traffic/flows/0: missing (required)"], setv(["traffic"], {"flows": [{"per": "user"}]}))
-mutate("traffic-flows-missing", ["/traffic: missing (required)"], setv(["traffic"], {"stop": "1h"}))
+mutate("traffic-rate-missing", ["/traffic/flows/0/rate: missing (required)"], setv(["traffic"], {"flows": [{"per": "user"}]}))
+mutate("traffic-flows-missing", ["/traffic/flows: missing (required)"], setv(["traffic"], {"stop": "1h"}))
 mutate("traffic-key-typo", ['/traffic/flows/0/rates: unknown key "rates"', 'did you mean "rate"?'], setv(["traffic"], {"flows": [{"rate": "1/h", "rates": "2/h"}]}))
 mutate("traffic-per-unknown", ['/traffic/flows/0/per: the text "person" is not allowed here'], traffic({"per": "person"}))
 mutate("traffic-sender-typo", ['/traffic/flows/0/senders/0: "alice@exmaple.org" is not a user in /users', 'did you mean "alice@example.org"?'], traffic({"senders": ["alice@exmaple.org"]}))
@@ -249,7 +249,7 @@ mutate("traffic-zipf-exponent-without-zipf", ['/traffic/flows/0/recipients/zipf_
 mutate("traffic-per-message-all-zero", ["/traffic/flows/0/recipients/per_message: every weight is 0"], traffic({"recipients": {"per_message": [0, 0]}}))
 mutate("traffic-size-too-big", ['/traffic/flows/0/size: "1GB" is not a usable message size'], traffic({"size": "1GB"}))
 mutate("traffic-stop-before-start", ["/traffic/stop: traffic stops before it starts"], traffic(start="2h", stop="1h"))
-mutate("traffic-message-id-clash", ['/messages: message id "t1" is the name of a generated message'], both(setv(["messages", 0, "id"], "t1"), traffic()))
+mutate("traffic-message-id-clash", ['/messages/0/id: message id "t1" is the name of a generated message'], both(setv(["messages", 0, "id"], "t1"), traffic()))
 mutate("traffic-attachment-type", ['/traffic/flows/0/attachments/types/0/type: the text "pdf" is not valid'], traffic({"attachments": {"probability": 0.5, "types": [{"type": "pdf"}]}}))
 
 if __name__ == "__main__":
