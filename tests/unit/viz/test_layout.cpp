@@ -222,7 +222,7 @@ TEST_CASE("three domains: a direct link between two providers' routers is drawn 
 }
 
 TEST_CASE("a network much wider than high is drawn two-sided around its core", "[layout]") {
-  const Drawn d(trace_of_scenario(json::parse(vizt::read(std::filesystem::path(MAILSIM_SOURCE_DIR) / "scenarios" / "load.json"))));
+  const Drawn d(trace_of_scenario(json::parse(vizt::read(std::filesystem::path(MAILSIM_SOURCE_DIR) / "tests" / "fixtures" / "viz" / "four-providers.scenario.json"))));
   CHECK(layout_problems(d.model, d.layout).empty());
   int above = 0, below = 0;
   const double core = d.at("router-core").y;
