@@ -1,6 +1,7 @@
 #pragma once
 // What every agent is given: the infrastructure of one simulation. Agents never reach
 // each other through it; they talk over the network or through narrow hand-offs.
+#include <algorithm>
 #include <cstdint>
 #include <memory>
 #include <unordered_map>
@@ -26,6 +27,10 @@ struct Timeouts {
   // A POP3 client's wait for the greeting and for each reply. RFC 1939 sets none for
   // clients; 5 minutes is fetchmail's default (its `timeout`, 300 s).
   sim::Time pop3_reply = 5 * sim::kMinute;
+  // A failed login is answered after a delay that doubles with each failure on the
+  // connection, up to the maximum (Dovecot: auth_failure_delay 2 s; its penalty caps at 15 s).
+  sim::Time auth_failure_delay = 2 * sim::kSecond;
+  sim::Time auth_failure_delay_max = 15 * sim::kSecond;
   sim::Time dns_query = 5 * sim::kSecond;
   int dns_attempts = 3;
 };
@@ -67,5 +72,12 @@ inline constexpr std::uint16_t kPortSmtp = 25;
 inline constexpr std::uint16_t kPortSubmission = 587;
 inline constexpr std::uint16_t kPortPop3 = 110;
 inline constexpr std::uint16_t kPortDns = 53;
+
+// The reply delay after the n-th failed login on one connection (n >= 1).
+inline sim::Time auth_failure_delay(const Timeouts& t, int failures) {
+  sim::Time d = t.auth_failure_delay;
+  for (int i = 1; i < failures && d < t.auth_failure_delay_max; ++i) d *= 2;
+  return std::min(d, t.auth_failure_delay_max);
+}
 
 }  // namespace mailsim::agents

@@ -34,6 +34,9 @@ struct PolicyConfig {
   sim::Time greylist_delay = 5 * sim::kMinute;   // a retry after this is accepted
   std::string reject_subject;                     // substring; a matching subject gets 554
   bool quota_full_is_permanent = true;            // 552 (bounce) or 452 (defer)
+  // Submission: a logged-in user may only use their own address as MAIL FROM (553 5.7.1),
+  // as Postfix's reject_sender_login_mismatch. Off only for a lesson on spoofing.
+  bool reject_sender_login_mismatch = true;
 };
 
 struct MailServerConfig {

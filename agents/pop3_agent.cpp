@@ -1,5 +1,6 @@
 #include "agents/pop3_agent.hpp"
 
+#include "agents/server_session.hpp"
 #include "agents/wire_trace.hpp"
 
 namespace mailsim::agents {
@@ -14,87 +15,76 @@ std::string canonical(const MailServerConfig& config, std::string_view user) {
 }  // namespace
 
 
-class Pop3Agent::Session : public sim::StreamHandler {
+class Pop3Agent::Session : public ServerSession {
  public:
   Session(Pop3Agent& agent, sim::SocketId sock, std::string apop)
-      : agent_(agent), sock_(sock), core_(pop3::ServerConfig{agent.config_.host, std::move(apop)}, agent) {
-    Context& ctx = agent_.ctx_;
-    const auto peer = ctx.transport.peer_host_of(sock);
+      : ServerSession(agent.ctx_, sock, [&agent, conn = sock.conn] { agent.end(conn); }),
+        agent_(agent),
+        core_(pop3::ServerConfig{agent.config_.host, std::move(apop)}, agent) {
+    const auto peer = ctx_.transport.peer_host_of(sock);
     party_.self = trace::Actor{trace::Agent::POP3, agent_.config_.host};
-    party_.peer = trace::Actor{trace::Agent::MUA, ctx.net.host(peer).name};
+    party_.peer = trace::Actor{trace::Agent::MUA, ctx_.net.host(peer).name};
     party_.step = trace::Step::Retrieve;
     party_.protocol = trace::Protocol::POP3;
     party_.direction = trace::Direction::Response;
     party_.conn = sock.conn;
   }
-  // Pop3Agent::stop() (a crash) destroys open sessions: their timer must not fire later.
-  ~Session() override { agent_.ctx_.engine.cancel(idle_); }
-  void on_open(sim::SocketId) override {
-    core_.start();
-    flush();
-  }
-  void on_data(sim::SocketId, std::string_view bytes) override {
-    core_.receive(bytes);
-    flush();
-  }
-  void on_peer_closed(sim::SocketId) override {
-    core_.connection_lost();
-    finish();
-  }
-  void on_error(sim::SocketId, sim::NetError) override {
-    core_.connection_lost();
-    closed_ = true;
-    agent_.end(sock_.conn);
-  }
 
  private:
-  void flush() {
-    Context& ctx = agent_.ctx_;
-    auto outs = core_.take_output();
-    // The server knows which stored record each RETR sent: that is what tags the copy.
-    std::vector<std::string> retrieved;
+  // ServerSession
+  void core_start() override { core_.start(); }
+  void core_receive(std::string_view bytes) override {
+    core_.receive(bytes);
+    decide();
+  }
+  void core_timeout() override { core_.timeout(); }
+  void core_lost() override { core_.connection_lost(); }
+  bool core_wants_close() const override { return core_.wants_close(); }
+  int core_phase() const override { return static_cast<int>(core_.state()); }
+  sim::Time core_limit() const override { return ctx_.timeouts.pop3_autologout; }
+
+  // The core's events, as facts, before any reply leaves: a failed login delays the reply.
+  void decide() {
     for (auto& ev : core_.take_events()) {
       if (auto* r = std::get_if<pop3::Retrieved>(&ev)) {
-        const std::string& msg = ctx.correlation.message_of_record(agent_.config_.host, static_cast<std::int64_t>(r->id));
-        retrieved.push_back(msg);
-        state(ctx, party_.self, msg, trace::Retrieved{canonical(agent_.config_, r->user), static_cast<std::int64_t>(r->id), static_cast<std::int64_t>(r->octets)},
+        const std::string& msg = ctx_.correlation.message_of_record(agent_.config_.host, static_cast<std::int64_t>(r->id));
+        retrieved_.push_back(msg);
+        state(ctx_, party_.self, msg,
+              trace::Retrieved{canonical(agent_.config_, r->user), static_cast<std::int64_t>(r->id),
+                               static_cast<std::int64_t>(r->octets)},
               sock_.conn);
       } else if (auto* d = std::get_if<pop3::Deleted>(&ev)) {
-        state(ctx, party_.self, ctx.correlation.message_of_record(agent_.config_.host, static_cast<std::int64_t>(d->id)),
+        state(ctx_, party_.self, ctx_.correlation.message_of_record(agent_.config_.host, static_cast<std::int64_t>(d->id)),
               trace::Deleted{canonical(agent_.config_, d->user), static_cast<std::int64_t>(d->id)}, sock_.conn);
+      } else if (auto* f = std::get_if<pop3::AuthFailed>(&ev)) {
+        trace::AuthFailed fact{f->user, f->failures, auth_failure_delay(ctx_.timeouts, f->failures), true, f->disconnect};
+        penalize(fact.delay_us);
+        state(ctx_, party_.self, "", std::move(fact), sock_.conn);
       }
     }
+  }
+
+  bool core_output() override {
+    decide();
+    auto outs = core_.take_output();
+    // The server knows which stored record each RETR sent: that is what tags the copy.
     std::size_t k = 0;
     for (std::size_t i = 0; i < outs.size(); ++i) {
       WireParty p = party_;
       // A RETR's content (a TOP's has no Retrieved event) belongs to that message.
-      if (outs[i].kind == pop3::Output::Kind::Content && k < retrieved.size()) p.msg = retrieved[k++];
-      trace_outputs(ctx, p, std::vector<pop3::Output>{outs[i]});
+      if (outs[i].kind == pop3::Output::Kind::Content && k < retrieved_.size()) p.msg = retrieved_[k++];
+      trace_outputs(ctx_, p, std::vector<pop3::Output>{outs[i]});
     }
+    retrieved_.clear();
     const std::string bytes = text::output_bytes(outs);
-    if (!bytes.empty()) ctx.transport.send(sock_, bytes);
-    ctx.engine.cancel(idle_);
-    if (core_.wants_close()) return finish();
-    idle_ = ctx.engine.after(ctx.timeouts.pop3_autologout, [this] {
-      core_.timeout();
-      flush();
-      finish();
-    });
-  }
-  void finish() {
-    if (closed_) return;
-    closed_ = true;
-    agent_.ctx_.engine.cancel(idle_);
-    agent_.ctx_.transport.close(sock_);
-    agent_.end(sock_.conn);
+    if (!bytes.empty()) ctx_.transport.send(sock_, bytes);
+    return !outs.empty();
   }
 
   Pop3Agent& agent_;
-  sim::SocketId sock_;
   pop3::Pop3Server core_;
   WireParty party_;
-  sim::TimerId idle_;
-  bool closed_ = false;
+  std::vector<std::string> retrieved_;  // messages whose content is in the pending output
 };
 
 Pop3Agent::Pop3Agent(Context& ctx, sim::HostId host, const MailServerConfig& config, store::MailboxStore& store)

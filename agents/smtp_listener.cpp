@@ -7,6 +7,7 @@
 #include "agents/mime/headers.hpp"
 #include "agents/mime/message.hpp"
 #include "agents/smtp/server.hpp"
+#include "agents/server_session.hpp"
 #include "agents/wire_trace.hpp"
 
 namespace mailsim::agents {
@@ -23,10 +24,12 @@ bool domain_in(const std::vector<std::string>& domains, const std::string& domai
   return std::any_of(domains.begin(), domains.end(), [&](const std::string& x) { return lower(x) == d; });
 }
 
-class SmtpListener::Session : public sim::StreamHandler, private smtp::ServerPolicy {
+class SmtpListener::Session : public ServerSession, private smtp::ServerPolicy {
  public:
   Session(SmtpListener& agent, sim::SocketId sock)
-      : agent_(agent), sock_(sock), core_(make_config(agent, sock), *this) {
+      : ServerSession(agent.ctx_, sock, [&agent, conn = sock.conn] { agent.end(conn); }),
+        agent_(agent),
+        core_(make_config(agent, sock), *this) {
     Context& ctx = agent_.ctx_;
     peer_host_ = ctx.transport.peer_host_of(sock);
     peer_addr_ = ctx.transport.peer_address_of(sock);
@@ -39,22 +42,6 @@ class SmtpListener::Session : public sim::StreamHandler, private smtp::ServerPol
     party_.protocol = trace::Protocol::SMTP;
     party_.direction = trace::Direction::Response;
     party_.conn = sock.conn;
-  }
-  // SmtpListener::stop() (a crash) destroys open sessions: their timer must not fire later.
-  ~Session() override { agent_.ctx_.engine.cancel(idle_); }
-  void on_open(sim::SocketId) override {
-    core_.start();
-    flush();
-  }
-  void on_data(sim::SocketId, std::string_view bytes) override {
-    core_.receive(bytes);
-    flush();
-  }
-  void on_peer_closed(sim::SocketId) override { finish(); }
-  void on_error(sim::SocketId, sim::NetError) override {
-    closed_ = true;
-    agent_.ctx_.engine.cancel(idle_);
-    agent_.end(sock_.conn);
   }
 
  private:
@@ -69,27 +56,23 @@ class SmtpListener::Session : public sim::StreamHandler, private smtp::ServerPol
     return c;
   }
 
-  void flush() {
-    Context& ctx = agent_.ctx_;
-    party_.msg = ctx.correlation.message_of_connection(sock_.conn);
-    send_outputs(ctx, sock_, party_, core_.take_output());
-    for (auto& a : core_.take_accepted()) hand_to_queue(std::move(a));
-    ctx.engine.cancel(idle_);
-    if (core_.wants_close()) return finish();
-    const sim::Time limit =
-        core_.phase() == smtp::SmtpServer::Phase::DataBlock ? ctx.timeouts.smtp_data_block : ctx.timeouts.smtp_server_idle;
-    idle_ = ctx.engine.after(limit, [this] {
-      core_.timeout();
-      flush();
-    });
+  // ServerSession
+  void core_start() override { core_.start(); }
+  void core_receive(std::string_view bytes) override { core_.receive(bytes); }
+  void core_timeout() override { core_.timeout(); }
+  bool core_wants_close() const override { return core_.wants_close(); }
+  int core_phase() const override { return static_cast<int>(core_.phase()); }
+  sim::Time core_limit() const override {
+    return core_.phase() == smtp::SmtpServer::Phase::DataBlock ? ctx_.timeouts.smtp_data_block
+                                                                : ctx_.timeouts.smtp_server_idle;
   }
-
-  void finish() {
-    if (closed_) return;
-    closed_ = true;
-    agent_.ctx_.engine.cancel(idle_);
-    agent_.ctx_.transport.close(sock_);
-    agent_.end(sock_.conn);
+  bool core_output() override {
+    party_.msg = ctx_.correlation.message_of_connection(sock_.conn);
+    auto outs = core_.take_output();
+    const bool answered = !outs.empty();
+    send_outputs(ctx_, sock_, party_, outs);
+    for (auto& a : core_.take_accepted()) hand_to_queue(std::move(a));
+    return answered;
   }
 
   void hand_to_queue(smtp::Accepted a) {
@@ -100,6 +83,7 @@ class SmtpListener::Session : public sim::StreamHandler, private smtp::ServerPol
       if (auto id = parsed.header("Message-ID"))
         msg = ctx.correlation.message_of_message_id(mime::strip_angle_brackets(*id));
       if (msg.empty()) msg = register_live_message(a, parsed);
+      trace_real_content(msg, a.content);
     }
     mime::ReceivedInfo info;
     info.helo = a.envelope.helo;
@@ -129,6 +113,28 @@ class SmtpListener::Session : public sim::StreamHandler, private smtp::ServerPol
     ctx.engine.after(ctx.processing_delay, [&queue = agent_.queue_, q = std::move(q)]() mutable {
       queue.enqueue(std::move(q));
     });
+  }
+
+  // A real client (live mode) does not trace its own content as simulated clients do: the
+  // text the core accepted is traced here, once, instead of being copied by the bridge.
+  void trace_real_content(const std::string& msg, const std::string& content) {
+    Context& ctx = agent_.ctx_;
+    if (!ctx.trace.wants_lines()) return;
+    trace::TraceEvent e;
+    e.time = ctx.engine.now();
+    e.step = party_.step;
+    e.kind = trace::Kind::Content;
+    e.actor = party_.peer;
+    e.peer = party_.self;
+    e.protocol = trace::Protocol::SMTP;
+    e.direction = trace::Direction::Request;
+    e.conn = sock_.conn;
+    e.msg = msg;
+    e.line = describe_content(content);
+    e.octets = static_cast<std::int64_t>(content.size());
+    e.lines = content_lines(content);
+    e.text = content;
+    ctx.trace.add(std::move(e));
   }
 
   // Mail from a real client has no scenario id: the ledger accounts for it as live-N.
@@ -223,26 +229,56 @@ class SmtpListener::Session : public sim::StreamHandler, private smtp::ServerPol
   }
 
   bool authenticate(std::string_view user, std::string_view password) override {
-    for (const auto& u : agent_.config_.users)
-      if (u.address == user || u.address.substr(0, u.address.find('@')) == user) return u.password == password;
+    const UserAccount* account = find_user(user);
+    if (account && account->password == password) return true;
+    // Stated here, where it is decided; the reply waits (see ServerSession::penalize).
+    ++auth_failures_;
+    trace::AuthFailed f;
+    f.user = std::string(user);
+    f.failures = auth_failures_;
+    f.delay_us = auth_failure_delay(ctx_.timeouts, auth_failures_);
+    f.disconnect = auth_failures_ >= static_cast<int>(smtp::ServerConfig{}.max_auth_failures);
+    penalize(f.delay_us);
+    state(ctx_, party_.self, ctx_.correlation.message_of_connection(sock_.conn), std::move(f), sock_.conn);
     return false;
   }
 
-  std::optional<std::string> verify(std::string_view who) override {
+  // A user by full address or by local part (as AUTH and VRFY accept both).
+  const UserAccount* find_user(std::string_view who) const {
     const std::string w = lower(std::string(who));
     for (const auto& u : agent_.config_.users)
-      if (u.address == w || u.address.substr(0, u.address.find('@')) == w) return u.address;
+      if (u.address == w || u.address.substr(0, u.address.find('@')) == w) return &u;
+    return nullptr;
+  }
+
+  // Submission: a logged-in user sends only as their own address (Postfix's
+  // reject_sender_login_mismatch), unless the scenario switches it off for a spoofing lesson.
+  smtp::Reply check_sender(const smtp::Envelope& env, const smtp::Path& from) override {
+    const smtp::Reply ok = smtp::Reply::make(250, "2.1.0", "Ok");
+    if (!agent_.submission_ || env.auth_user.empty() || from.str().empty() ||
+        !agent_.config_.policy.reject_sender_login_mismatch)
+      return ok;
+    const UserAccount* account = find_user(env.auth_user);
+    const std::string sender = lower(from.str());
+    if (account && account->address == sender) return ok;
+    auto reply = smtp::Reply::make(553, "5.7.1", "<" + sender + ">: Sender address rejected: not owned by user " +
+                                                     (account ? account->address : env.auth_user));
+    state(ctx_, party_.self, ctx_.correlation.message_of_connection(sock_.conn),
+          trace::MessageRefused{trace::Refusal::SenderMismatch, reply_info(reply), true}, sock_.conn);
+    return reply;
+  }
+
+  std::optional<std::string> verify(std::string_view who) override {
+    if (const UserAccount* u = find_user(who)) return u->address;
     return std::nullopt;
   }
 
   SmtpListener& agent_;
-  sim::SocketId sock_;
   smtp::SmtpServer core_;
   WireParty party_;
   sim::HostId peer_host_ = 0;
   std::uint32_t peer_addr_ = 0;
-  sim::TimerId idle_;
-  bool closed_ = false;
+  int auth_failures_ = 0;
   bool relaying_ = false;
 };
 

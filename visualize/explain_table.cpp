@@ -182,6 +182,8 @@ const std::map<std::string, Explanation>& explanations() {
       {"fact.poll_empty", {"The MUA checks the mailbox periodically; this time there was nothing new.", "El MUA consulta el buzón periódicamente; esta vez no había nada nuevo.", "RFC 1939 §5 (STAT)"}},
       {"fact.poll_failed", {"The MUA could not check the mailbox; it will try again at the next check.", "El MUA no pudo consultar el buzón; lo volverá a intentar en la siguiente consulta.", "RFC 1939"}},
       {"fact.live_message", {"A real mail client connected over loopback sent this message into the simulation.", "Un cliente de correo real, conectado por loopback, ha metido este mensaje en la simulación.", "—"}},
+      {"fact.auth_failed", {"A wrong login is answered only after a delay that grows with each failure, and too many failures end the connection: guessing passwords becomes slow (Dovecot's auth_failure_delay).", "Un inicio de sesión erróneo se responde tras una espera que crece con cada fallo, y demasiados fallos cierran la conexión: adivinar contraseñas se vuelve lento (auth_failure_delay de Dovecot).", "RFC 4954 §4; RFC 1939 §7"}},
+      {"fact.client_throttled", {"A server limits what one client address may do: how many connections it keeps open and how many failed logins it may make (Postfix's anvil).", "Un servidor limita lo que puede hacer una dirección de cliente: cuántas conexiones mantiene abiertas y cuántos inicios de sesión fallidos puede hacer (anvil de Postfix).", "RFC 5321 §4.5.3.1"}},
       {"fault", {"A fault scheduled by the scenario: a link or a host goes down or comes back, or a link loses packets.", "Un fallo programado por el escenario: un enlace o un equipo deja de funcionar o vuelve, o un enlace pierde paquetes.", "—"}},
   };
   return table;

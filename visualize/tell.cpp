@@ -177,6 +177,10 @@ std::string key_of(const Model& m, const Ev& e) {
             return h && h->role != "pc" ? "host_up.server" : "host_up.other";
           },
           [](const LinkLoss& f) -> std::string { return f.loss > 0 ? "link_loss" : "link_loss.none"; },
+          [](const AuthFailed& f) -> std::string {
+            return std::string(f.pop3 ? "auth_failed.pop3" : "auth_failed.smtp") + (f.disconnect ? ".cut" : "");
+          },
+          [](const ClientThrottled& f) -> std::string { return "client_throttled." + std::string(enum_name(f.reason)); },
           [](const auto& f) -> std::string { return std::decay_t<decltype(f)>::name; },
       },
       *e.data);

@@ -174,6 +174,7 @@ void Pop3Server::emit(const Reply& r) {
     if (c == '\r' || c == '\n' || c == '\0') c = ' ';  // echoed text must not forge lines
   if (first.size() > kMaxReplyFirstLine - 2) first.resize(kMaxReplyFirstLine - 2);
   output_.push_back({Output::Kind::Line, std::move(first)});
+  if (std::exchange(hang_up_after_reply_, false)) return end_session(Closed::Reason::TooManyErrors, false);
   if (!r.ok || !r.multiline) return;
   if (r.content) output_.push_back({Output::Kind::Content, byte_stuff(*r.content)});
   for (const std::string& l : r.lines)
@@ -280,10 +281,19 @@ Pop3Server::Reply Pop3Server::do_user(const Args& a) {
 Pop3Server::Reply Pop3Server::do_pass(const Args& a) {
   const std::string user = std::exchange(pending_user_, std::nullopt).value();
   if (!maildrop_.check_password(user, a.v[0])) {
-    events_.push_back(AuthFailed{user});
-    return {false, "AUTH", "invalid user name or password"};
+    return auth_failed(user);
   }
   return enter_transaction(user);
+}
+
+// Every wrong login ends here: counted per connection, and the last one allowed hangs up.
+Pop3Server::Reply Pop3Server::auth_failed(const std::string& user) {
+  ++auth_failures_;
+  const bool last = config_.max_auth_failures > 0 && auth_failures_ >= config_.max_auth_failures;
+  events_.push_back(AuthFailed{user, auth_failures_, last});
+  if (!last) return {false, "AUTH", "invalid user name or password"};
+  hang_up_after_reply_ = true;
+  return {false, "AUTH", "invalid user name or password; too many failures, closing connection"};
 }
 
 Pop3Server::Reply Pop3Server::do_apop(const Args& a) {
@@ -295,8 +305,7 @@ Pop3Server::Reply Pop3Server::do_apop(const Args& a) {
   h.update(secret.value_or(""));
   const std::string want = to_hex(h.finish());  // computed either way: same work for unknown users
   if (!secret || !same_digest(a.v[1], want)) {
-    events_.push_back(AuthFailed{user});
-    return {false, "AUTH", "invalid user name or password"};
+    return auth_failed(user);
   }
   return enter_transaction(user);
 }

@@ -37,11 +37,14 @@ class Maildrop {
 struct ServerConfig {
   std::string hostname;
   std::string apop_timestamp;  // e.g. "<1896.697170952@mail.example.com>"; empty = no APOP
+  int max_auth_failures = 3;   // failed PASS/APOP on one connection before the server hangs up; 0 = never
 };
 
 // Events for the trace and the simulation's bookkeeping, in the order they happened.
 struct LoggedIn { std::string user; };
-struct AuthFailed { std::string user; };  // bad credentials (the client saw -ERR [AUTH])
+// Bad credentials (the client saw -ERR [AUTH]); `failures` on this connection so far,
+// `disconnect` when that was the last one allowed.
+struct AuthFailed { std::string user; int failures = 1; bool disconnect = false; };
 struct InUse { std::string user; };       // good credentials, maildrop locked by another session
 struct Retrieved { std::string user; std::uint64_t id; std::size_t octets; };  // octets: RFC 1939 size
 struct Deleted { std::string user; std::uint64_t id; };  // removed from the store at UPDATE
@@ -109,6 +112,7 @@ class Pop3Server {
   std::uint64_t live_octets() const;
   std::size_t live_count() const;
   Reply enter_transaction(const std::string& user);
+  Reply auth_failed(const std::string& user);
 
   // Guards: one per handler; nullopt means the command may run.
   std::optional<Reply> guard_none(const Args&) const;
@@ -138,6 +142,8 @@ class Pop3Server {
   bool closed_ = false;
   bool locked_ = false;
   int bad_commands_ = 0;
+  int auth_failures_ = 0;
+  bool hang_up_after_reply_ = false;  // set by a handler; emit() ends the session after the reply
   std::optional<std::string> pending_user_;  // after USER, before PASS
   std::string user_;                         // the authenticated user
   std::vector<Message> messages_;

@@ -30,6 +30,7 @@ struct ServerConfig {
   bool pipelining = true, eightbitmime = true, enhanced_status_codes = true, smtputf8 = false;
   bool vrfy_enabled = true;                 // false: VRFY always answers 252 (privacy)
   std::size_t max_errors = 20;              // 5xx protocol errors before 421 and hang-up; 0 = never
+  std::size_t max_auth_failures = 3;        // failed AUTH before 421 and hang-up; 0 = never
   std::string id_prefix = "Q";              // queue ids are id_prefix + counter: make it unique per session
 };
 
@@ -164,6 +165,7 @@ class SmtpServer {
   std::string sasl_user_;  // AUTH LOGIN: the user name between the two challenges
   MailTransaction txn_;
   std::size_t errors_ = 0;
+  std::size_t auth_failures_ = 0;
   std::uint64_t queue_counter_ = 0;
   std::size_t accepted_count_ = 0;
   std::vector<Output> output_;

@@ -89,7 +89,14 @@ void SmtpServer::finish_auth(std::string_view authzid, std::string_view user, st
   } catch (...) {
     return reply(Reply::make(454, "4.7.0", "Temporary authentication failure"));
   }
-  if (!ok) return reply(Reply::make(535, "5.7.8", "Error: authentication failed"));
+  if (!ok) {
+    reply(Reply::make(535, "5.7.8", "Error: authentication failed"));
+    // A password guesser gets a few tries per connection, then has to reconnect (which the
+    // agent's growing delay and live mode's per-address budget make slow).
+    if (config_.max_auth_failures && ++auth_failures_ >= config_.max_auth_failures && state_ != State::Closed)
+      reply(Reply::make(421, "4.7.0", config_.hostname + " Error: too many failed logins, closing"));
+    return;
+  }
   auth_user_ = std::string(user);
   txn_.envelope.auth_user = auth_user_;
   reply(Reply::make(235, "2.7.0", "Authentication successful"));

@@ -27,7 +27,9 @@ enum class Verdict : std::uint8_t {
   MailboxFull,     // refused: over quota
   Other,           // refused for another reason (syntax, limits, local error)
 };
-enum class Refusal : std::uint8_t { ContentPolicy, TooBig, NoRecipients, Loop, Other };
+enum class Refusal : std::uint8_t { ContentPolicy, TooBig, NoRecipients, Loop, Other, SenderMismatch };
+// Why a server stopped listening to a client for a while (live mode defences).
+enum class Throttle : std::uint8_t { TooManyConnections, TooManyAuthFailures };
 enum class NetFailure : std::uint8_t { Refused, Unreachable, TimedOut, Reset };
 enum class MxFailure : std::uint8_t { NxDomain, NullMx, ServFail, Timeout, NoAddress, LoopsBack };
 enum class DeliveryProblem : std::uint8_t { UnknownUser, MailboxFull };
@@ -47,7 +49,8 @@ struct EnumNames;  // specialised below: static constexpr std::array names
   };
 MAILSIM_ENUM_NAMES(Verdict, "verdict", "local_user", "postmaster", "backup_mx", "trusted_client", "authenticated",
                    "unknown_user", "relay_denied", "greylisted", "mailbox_full", "other")
-MAILSIM_ENUM_NAMES(Refusal, "refusal", "content_policy", "too_big", "no_recipients", "loop", "other")
+MAILSIM_ENUM_NAMES(Refusal, "refusal", "content_policy", "too_big", "no_recipients", "loop", "other", "sender_mismatch")
+MAILSIM_ENUM_NAMES(Throttle, "throttle", "too_many_connections", "too_many_auth_failures")
 MAILSIM_ENUM_NAMES(NetFailure, "net_failure", "refused", "unreachable", "timed_out", "reset")
 MAILSIM_ENUM_NAMES(MxFailure, "mx_failure", "nxdomain", "null_mx", "servfail", "timeout", "no_address", "loops_back")
 MAILSIM_ENUM_NAMES(DeliveryProblem, "delivery_problem", "unknown_user", "mailbox_full")
@@ -392,12 +395,38 @@ struct LiveMessage {
   }
 };
 
+// ---- server defences (steps 2 and 6, and live mode's gate) ----
+struct AuthFailed {  // a server refused a login: SMTP AUTH (submission) or POP3 USER/PASS, APOP
+  static constexpr const char* name = "auth_failed";
+  std::string user;           // the name the client gave (may be anything)
+  int failures = 0;           // failed logins on this connection so far
+  std::int64_t delay_us = 0;  // how long the server waits before it answers (grows with failures)
+  bool pop3 = false;          // POP3 (step 6) rather than SMTP submission (step 2)
+  bool disconnect = false;    // that was one failure too many: the server hangs up
+  template <class V> void fields(V& v) {
+    v("user", user); v("failures", failures); v("delay_us", delay_us); v("pop3", pop3); v("disconnect", disconnect);
+  }
+};
+struct ClientThrottled {  // live mode: a real client address is refused for a while
+  static constexpr const char* name = "client_throttled";
+  std::string address;  // the real client's address on loopback
+  int port = 25;        // the service it tried: 25, 587 or 110 (gives the step)
+  Throttle reason = Throttle::TooManyConnections;
+  int count = 0;        // connections open, or login failures counted
+  int limit = 0;
+  std::int64_t until_us = 0;  // refused until this simulated time (connections: while over the limit)
+  template <class V> void fields(V& v) {
+    v("address", address); v("port", port); v("reason", reason); v("count", count); v("limit", limit);
+    v("until_us", until_us);
+  }
+};
+
 using Fact = std::variant<Composed, RecipientChecked, MessageRefused, SubmissionAccepted, SubmissionFailed,
                           RelayAttempt, MxAnswer, MxFailed, Connecting, ConnectionFailed, TimedOut, Relayed,
                           Deferred, Failed, Expired, BounceCreated, BounceDiscarded, MessageAccepted, ExternalAccepted,
                           LoopDetected,
                           Delivered, DeliveryFailed, Retrieved, Deleted, LocalCopyKept, PollEmpty, PollFailed,
-                          HostDown, HostUp, LinkDown, LinkUp, LinkLoss, LiveMessage>;
+                          HostDown, HostUp, LinkDown, LinkUp, LinkLoss, LiveMessage, AuthFailed, ClientThrottled>;
 
 inline constexpr std::size_t kFactCount = std::variant_size_v<Fact>;
 

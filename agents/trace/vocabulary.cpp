@@ -79,6 +79,10 @@ std::optional<Step> step_of(const Fact& f) {
           [](const RecipientChecked& x) -> S { return x.submission ? Step::Submit : Step::Accept; },
           [](const MessageRefused& x) -> S { return x.submission ? Step::Submit : Step::Accept; },
           [](const LiveMessage& x) -> S { return x.submission ? Step::Submit : Step::Accept; },
+          [](const AuthFailed& x) -> S { return x.pop3 ? Step::Retrieve : Step::Submit; },
+          [](const ClientThrottled& x) -> S {
+            return x.port == 110 ? Step::Retrieve : x.port == 587 ? Step::Submit : Step::Accept;
+          },
           [](const TimedOut& x) -> S { return x.submission ? Step::Submit : Step::Relay; },
           [](const Deferred& x) -> S { return x.local ? Step::Deliver : Step::Relay; },
           [](const Failed& x) -> S { return x.local ? Step::Deliver : Step::Relay; },
@@ -120,6 +124,8 @@ Alert alert_of(const Fact& f) {
           [](const LoopDetected&) { return Alert::Permanent; },
           [](const DeliveryFailed& x) { return x.permanent ? Alert::Permanent : Alert::Transient; },
           [](const PollFailed&) { return Alert::Transient; },
+          [](const AuthFailed& x) { return x.disconnect ? Alert::Permanent : Alert::Transient; },
+          [](const ClientThrottled&) { return Alert::Transient; },
           [](const HostDown&) { return Alert::Transient; },
           [](const LinkDown&) { return Alert::Transient; },
           [](const LinkLoss& x) { return x.loss > 0 ? Alert::Transient : Alert::None; },

@@ -43,6 +43,7 @@ void parse_policy(LoadContext& c, const json& pj, const std::string& pp, agents:
   if (const auto v = scaled_duration(c, pj, "greylist_delay", pp, pol.greylist_delay)) pol.greylist_delay = *v;
   pol.reject_subject = text(pj, "reject_subject").value_or("");
   pol.quota_full_is_permanent = text(pj, "quota_full").value_or("permanent") == "permanent";
+  pol.reject_sender_login_mismatch = boolean(pj, "reject_sender_login_mismatch").value_or(true);
 }
 
 }  // namespace

@@ -112,6 +112,27 @@ TEST_CASE("bad password: -ERR [AUTH], same text for unknown users, no lock held"
   CHECK(first_line(say(f.server, "PASS secret")) == "-ERR no USER given");
 }
 
+TEST_CASE("the third failed login on a connection hangs up, even pipelined", "[server]") {
+  Fixture f;
+  f.server.start();
+  f.server.take_output();
+  std::string guesses;
+  for (int i = 0; i < 10; ++i) guesses += "USER alice\r\nPASS guess" + std::to_string(i) + "\r\n";
+  f.server.receive(guesses + "USER alice\r\nPASS secret\r\n");
+  const std::string out = to_bytes(f.server.take_output());
+  CHECK(out ==
+        "+OK send PASS\r\n-ERR [AUTH] invalid user name or password\r\n"
+        "+OK send PASS\r\n-ERR [AUTH] invalid user name or password\r\n"
+        "+OK send PASS\r\n-ERR [AUTH] invalid user name or password; too many failures, closing connection\r\n");
+  CHECK(f.server.wants_close());
+  const auto failed = events_of<AuthFailed>(f.server);
+  REQUIRE(failed.size() == 3);
+  CHECK(failed[0].failures == 1);
+  CHECK_FALSE(failed[1].disconnect);
+  CHECK(failed[2].disconnect);
+  CHECK(f.drop.locked.empty());
+}
+
 TEST_CASE("a second concurrent session gets -ERR [IN-USE]", "[server]") {
   Fixture f;
   login(f.server);

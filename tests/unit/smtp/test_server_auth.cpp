@@ -43,6 +43,19 @@ TEST_CASE("AUTH PLAIN without initial response gets an empty 334 challenge", "[a
   CHECK(feed(s, "AUTH PLAIN\r\n" + plain("alice", "secret") + "\r\n") == Lines{"334 ", "235 2.7.0 Authentication successful"});
 }
 
+TEST_CASE("the third failed AUTH on a connection gets 421 and a hang-up, even pipelined", "[auth]") {
+  TestPolicy policy;
+  SmtpServer s = make_server(policy, false);
+  greet(s);
+  std::string guesses;
+  for (int i = 0; i < 10; ++i) guesses += "AUTH PLAIN " + plain("alice", "guess" + std::to_string(i)) + "\r\n";
+  const Lines out = feed(s, guesses + "AUTH PLAIN " + plain("alice", "secret") + "\r\n");
+  CHECK(out == Lines{"535 5.7.8 Error: authentication failed", "535 5.7.8 Error: authentication failed",
+                     "535 5.7.8 Error: authentication failed",
+                     "421 4.7.0 mx.example.com Error: too many failed logins, closing"});
+  CHECK(s.wants_close());
+}
+
 TEST_CASE("AUTH PLAIN refuses acting for another identity", "[auth]") {
   TestPolicy policy;
   SmtpServer s = make_server(policy, false);
