@@ -4,6 +4,7 @@
 #include <fstream>
 #include <iostream>
 
+#include "sim/terminal_text.hpp"
 #include "cli/lib/commands.hpp"
 #include "sim/version.hpp"
 #include "visualize/narrate.hpp"
@@ -31,6 +32,9 @@ int main(int argc, char** argv) {
   run_cmd->add_option("--export", run.export_dir, "Write mailboxes and MUA copies as Maildir folders here");
   run_cmd->add_option("--pcap", run.pcap_out, "Write the simulated traffic as a pcap capture (Wireshark)");
   run_cmd->add_flag("--no-content", run.no_content, "Leave message bodies out of the trace");
+  run_cmd->add_option("--external-timeout", run.external_timeout,
+                      "Seconds a real (\"external\") SMTP server may stay silent before the simulated client gives up "
+                      "(default 30): the SMTP client timeouts of this run");
   run_cmd->add_flag("-q,--quiet", run.quiet, "Do not print the summary");
 
   auto* narrate_opt =
@@ -121,13 +125,13 @@ int main(int argc, char** argv) {
   } catch (const CLI::CallForVersion& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
-    std::cerr << "mailsim: " << e.what() << "\nRun 'mailsim --help' for usage.\n";
+    std::cerr << "mailsim: " << mailsim::text::terminal_safe_lines(e.what()) << "\nRun 'mailsim --help' for usage.\n";
     return kExitInvalidInput;
   }
   if (!max_file_size.empty()) {
     const auto size = parse_size(nlohmann::json(max_file_size));
     if (!size || *size == 0) {
-      std::cerr << "mailsim: --max-file-size " << max_file_size << ": expected a size such as 25MB or 1048576\n";
+      std::cerr << "mailsim: --max-file-size " << mailsim::text::terminal_safe(max_file_size) << ": expected a size such as 25MB or 1048576\n";
       return kExitInvalidInput;
     }
     run.load.max_attached_file = serve.load.max_attached_file = *size;
@@ -145,7 +149,7 @@ int main(int argc, char** argv) {
       if (run_lang_opt->count() == 0 && mailsim::viz::parse_lang(run.narrate)) run_lang = run.narrate;
       run.print_summary = summary_printer(run_lang);
       if (!run.narrate.empty() && !mailsim::viz::parse_lang(run.narrate)) {
-        std::cerr << "mailsim: --narrate: unknown language '" << run.narrate << "' (en or es)\n";
+        std::cerr << "mailsim: --narrate: unknown language '" << mailsim::text::terminal_safe(run.narrate) << "' (en or es)\n";
         return kExitInvalidInput;
       }
       if (!run.narrate.empty()) {
@@ -171,12 +175,12 @@ int main(int argc, char** argv) {
         }
         return kExitOk;
       } catch (const mailsim::viz::TraceError& e) {
-        std::cerr << "mailsim: " << viz_trace << ": " << e.what() << "\n";
+        std::cerr << "mailsim: " << mailsim::text::terminal_safe(viz_trace) << ": " << mailsim::text::terminal_safe_lines(e.what()) << "\n";
         return kExitInvalidInput;
       } catch (const nlohmann::json::exception& e) {
         // A value of an unexpected type that the trace check let through: still the
         // trace's fault, never an internal error.
-        std::cerr << "mailsim: " << viz_trace << ": not a valid trace: " << e.what() << "\n";
+        std::cerr << "mailsim: " << mailsim::text::terminal_safe(viz_trace) << ": not a valid trace: " << mailsim::text::terminal_safe_lines(e.what()) << "\n";
         return kExitInvalidInput;
       }
     }
@@ -192,7 +196,7 @@ int main(int argc, char** argv) {
       return serve_command(serve);
     }
   } catch (const std::exception& e) {
-    std::cerr << "mailsim: internal error: " << e.what() << "\n";
+    std::cerr << "mailsim: internal error: " << mailsim::text::terminal_safe_lines(e.what()) << "\n";
     return kExitInternal;
   }
   return kExitInternal;

@@ -2,25 +2,13 @@
 
 #include <cstdio>
 
+#include "sim/terminal_text.hpp"
 #include "visualize/catalogue.hpp"
 #include "visualize/tell.hpp"
 
 namespace mailsim::viz {
 
-std::string terminal_safe(const std::string& text) {
-  std::string out;
-  out.reserve(text.size());
-  for (unsigned char c : text) {
-    if (c < 0x20 || c == 0x7f) {
-      char buf[8];
-      std::snprintf(buf, sizeof buf, "\\x%02x", c);
-      out += buf;
-    } else {
-      out += static_cast<char>(c);
-    }
-  }
-  return out;
-}
+std::string terminal_safe(const std::string& text) { return text::terminal_safe(text); }
 
 namespace {
 using nlohmann::json;

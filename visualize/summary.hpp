@@ -21,8 +21,7 @@ struct RunInfo {
 void print_summary(const RunInfo& run, const nlohmann::json& summary, Lang lang, std::ostream& out);
 std::string totals_line(const nlohmann::json& summary, Lang lang);
 
-// Text for a terminal or a text file: control characters (ESC, BEL, CR…) are shown as
-// visible escapes (\x1b) instead of being obeyed; valid UTF-8 passes through.
+// Text for a terminal or a text file: text::terminal_safe (sim/terminal_text.hpp), the one rule.
 std::string terminal_safe(const std::string& text);
 
 }  // namespace mailsim::viz
