@@ -1,5 +1,6 @@
 #include "cli/lib/commands.hpp"
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <optional>
@@ -11,6 +12,7 @@
 #include "cli/lib/live.hpp"
 #include "cli/lib/world.hpp"
 #include "sim/pcap.hpp"
+#include "sim/terminal_text.hpp"
 
 namespace mailsim::app {
 
@@ -72,10 +74,10 @@ std::optional<Scenario> load_or_report(const std::string& file, const LoadOption
   try {
     Scenario s = load_scenario(file, options);
     if (show_warnings)
-      for (const auto& w : s.warnings) std::cerr << w << "\n";
+      for (const auto& w : s.warnings) std::cerr << text::terminal_safe_lines(w) << "\n";
     return s;
   } catch (const ScenarioError& e) {
-    std::cerr << e.what() << "\nmailsim: invalid scenario\n";
+    std::cerr << text::terminal_safe_lines(e.what()) << "\nmailsim: invalid scenario\n";
     return std::nullopt;
   }
 }
@@ -84,7 +86,7 @@ std::optional<Scenario> load_or_report(const std::string& file, const LoadOption
 int validate_command(const std::string& file, const LoadOptions& options) {
   const std::optional<Scenario> s = load_or_report(file, options, true);
   if (!s) return kExitInvalidInput;
-  std::cout << file << ": valid scenario '" << s->name << "': " << s->hosts.size() << " hosts, " << s->links.size()
+  std::cout << text::terminal_safe(file) << ": valid scenario '" << text::terminal_safe(s->name) << "': " << s->hosts.size() << " hosts, " << s->links.size()
             << " links, " << s->servers.size() << " mail servers, " << s->users.size() << " users, "
             << s->messages.size() << " messages, " << s->faults.size() << " faults";
   if (!s->warnings.empty()) std::cout << "; " << s->warnings.size() << (s->warnings.size() == 1 ? " warning" : " warnings");
@@ -104,6 +106,20 @@ int run_command(const RunArgs& args) {
   RunOptions opts;
   opts.seed = args.seed;
   opts.trace_content = !args.no_content;
+  if (!(args.external_timeout >= 1 && args.external_timeout <= 3600)) {
+    std::cerr << "mailsim: --external-timeout must be from 1 to 3600 seconds\n";
+    return kExitInvalidInput;
+  }
+  const bool has_external =
+      std::any_of(scenario.servers.begin(), scenario.servers.end(), [](const auto& s) { return s.external.has_value(); });
+  if (has_external) {
+    opts.external_timeout = static_cast<sim::Time>(args.external_timeout * 1e6);
+    // Said up front: the run's SMTP client timeouts are not RFC 5321's 5 and 10 minutes.
+    std::cerr << "mailsim: real SMTP servers (\"external\") get at most " << args.external_timeout
+              << " s to answer at each step: the simulated SMTP client timeouts of this run (greeting, reply, end "
+                 "of data) are "
+              << args.external_timeout << " s (--external-timeout)\n";
+  }
   World world(scenario, opts);
   TraceOutputs traces(world, args.trace_out, *format, static_cast<bool>(args.on_trace));
   std::unique_ptr<sim::PcapWriter> pcap;
@@ -164,16 +180,16 @@ int serve_command(const ServeArgs& args) {
   try {
     endpoints = bridge.listen(args.bind, args.base_port);
   } catch (const std::runtime_error& e) {
-    std::cerr << "mailsim: " << e.what() << "\n";
+    std::cerr << "mailsim: " << text::terminal_safe_lines(e.what()) << "\n";
     return kExitInvalidInput;
   }
   nlohmann::json ports = nlohmann::json::object();
   const std::string shown = args.bind.find(':') != std::string::npos ? "[" + args.bind + "]" : args.bind;
-  std::cout << "mailsim serve: scenario '" << scenario.name << "' at " << args.speed
+  std::cout << "mailsim serve: scenario '" << text::terminal_safe(scenario.name) << "' at " << args.speed
             << "x real time; real clients may connect to:\n";
   for (const auto& e : endpoints) {
     ports[e.server][e.service] = e.real_port;
-    std::cout << "  " << e.server << " " << e.service << " (port " << e.sim_port << ")  ->  " << shown << ":"
+    std::cout << "  " << text::terminal_safe(e.server) << " " << e.service << " (port " << e.sim_port << ")  ->  " << shown << ":"
               << e.real_port << "\n";
   }
   std::cout << "Stop with Ctrl-C (SIGINT) or SIGTERM." << std::endl;

@@ -33,6 +33,9 @@ struct RunArgs {
   bool pause = false;
   bool quiet = false;
   bool no_content = false;
+  // With "external" servers: the real seconds a real server may stay silent at any step
+  // (greeting, reply, after the data). See docs/live-mode.md.
+  double external_timeout = 30;
   LoadOptions load;
   // Called with the whole trace document after the run (narration); keeps a copy in memory.
   std::function<void(const nlohmann::json&)> on_trace;

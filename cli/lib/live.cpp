@@ -12,6 +12,7 @@
 #include <chrono>
 #include <cstring>
 #include <deque>
+#include <variant>
 #include <stdexcept>
 
 #include "agents/wire_trace.hpp"
@@ -24,7 +25,6 @@ constexpr std::size_t kMaxBuffered = 1u << 20;    // stop reading a socket beyon
 constexpr std::size_t kChunkToSim = 64u << 10;    // per connection and loop turn
 constexpr std::size_t kMaxTraceLine = 1000;       // longer lines are cut in the trace
 constexpr std::size_t kMaxHeldLine = 64u << 10;   // the tap keeps at most this of one line
-constexpr std::size_t kMaxTraceContent = 16u << 20;
 constexpr std::size_t kMaxConnections = 1024;
 
 std::int64_t wall_us() {
@@ -62,6 +62,15 @@ SockAddr loopback_addr(const std::string& address, std::uint16_t port) {
   a.len = sizeof(sockaddr_in6);
   a.family = AF_INET6;
   return a;
+}
+
+std::string address_text(const sockaddr_storage& ss) {
+  char buf[INET6_ADDRSTRLEN] = {};
+  if (ss.ss_family == AF_INET6)
+    inet_ntop(AF_INET6, &reinterpret_cast<const sockaddr_in6*>(&ss)->sin6_addr, buf, sizeof buf);
+  else
+    inet_ntop(AF_INET, &reinterpret_cast<const sockaddr_in*>(&ss)->sin_addr, buf, sizeof buf);
+  return buf;
 }
 
 std::string upper_prefix(const std::string& s, std::size_t n) {
@@ -166,34 +175,14 @@ class WireTap {
     ctx_.trace.add(std::move(e));
   }
 
+  // The message text after 354 is not kept here: the server traces what it accepted (the
+  // core's own Accepted), so a refused 12 MB message costs the bridge nothing.
   void client_line(const std::string& line, std::size_t cut) {
     if (content_) {
-      if (line == ".") {
-        content_ = false;  // as the simulated clients trace it: the content, then "."
-        if (s_.trace_client && ctx_.trace.wants_lines()) {
-          trace::TraceEvent e;
-          e.time = ctx_.engine.now();
-          e.step = s_.step;
-          e.kind = trace::Kind::Content;
-          e.actor = s_.real;
-          e.peer = s_.simulated;
-          e.protocol = s_.protocol;
-          e.direction = trace::Direction::Request;
-          e.conn = s_.conn;
-          e.msg = ctx_.correlation.message_of_connection(s_.conn);
-          e.line = agents::describe_content(content_text_);
-          e.octets = static_cast<std::int64_t>(content_text_.size());
-          e.lines = agents::content_lines(content_text_);
-          e.text = std::move(content_text_);
-          ctx_.trace.add(std::move(e));
-        }
-        content_text_.clear();
-        commands_.push_back(".");
-        if (s_.trace_client) trace_line(s_.real, s_.simulated, trace::Direction::Request, line, cut, 0);
-      } else if (content_text_.size() + line.size() < kMaxTraceContent) {
-        content_text_ += line;
-        content_text_ += "\r\n";
-      }
+      if (line != ".") return;
+      content_ = false;
+      commands_.push_back(".");
+      if (s_.trace_client) trace_line(s_.real, s_.simulated, trace::Direction::Request, line, cut, 0);
       return;
     }
     if (s_.smtp) commands_.push_back(line.substr(0, 600));
@@ -227,7 +216,6 @@ class WireTap {
   std::string client_part_, server_part_;
   std::size_t client_cut_ = 0, server_cut_ = 0;
   bool content_ = false;
-  std::string content_text_;
   std::deque<std::string> commands_{"<greeting>"};
   std::vector<std::string> rcpts_ok_;
 };
@@ -266,10 +254,15 @@ class LiveBridge::Conn : public sim::StreamHandler {
   std::uint16_t sim_port = 0;
   std::string to_real, to_sim;
   std::unique_ptr<WireTap> tap;
+  std::string address;  // inbound: the real client's address, as the gate counts it
 };
 
 LiveBridge::LiveBridge(World& world) : world_(world) {
   agents::Context& ctx = world_.context();
+  // Failed logins are counted per real client address (the servers only see live-gateway).
+  world_.trace().observe_facts([self = self_](const trace::TraceEvent& e) {
+    if (*self && e.fact && std::holds_alternative<trace::AuthFailed>(*e.fact)) (*self)->on_failed_login(e.conn);
+  });
   for (const auto& ext : world_.externals()) {
     // The simulated host answers on port 25 with whatever the real server says.
     ctx.transport.listen(ext.host, agents::kPortSmtp, [this, ext](sim::SocketId s) -> sim::StreamHandler* {
@@ -313,7 +306,10 @@ LiveBridge::LiveBridge(World& world) : world_(world) {
   }
 }
 
-LiveBridge::~LiveBridge() { close_all(); }
+LiveBridge::~LiveBridge() {
+  *self_ = nullptr;
+  close_all();
+}
 
 void LiveBridge::close_all() {
   for (auto& l : listeners_)
@@ -376,17 +372,88 @@ void LiveBridge::anchor() {
 
 void LiveBridge::accept_from(const Listener& l) {
   for (;;) {
-    const int fd = ::accept(l.fd, nullptr, nullptr);
+    sockaddr_storage peer{};
+    socklen_t len = sizeof peer;
+    const int fd = ::accept(l.fd, reinterpret_cast<sockaddr*>(&peer), &len);
     if (fd < 0) return;  // EAGAIN or a transient error
     if (conns_.size() >= kMaxConnections || world_.gateway() == sim::kNoHost) {
       ::close(fd);
       continue;
     }
     set_nonblocking(fd);
+    const std::string address = address_text(peer);
+    const LiveGate::Verdict verdict = gate_.admit(address, world_.engine().now());
+    if (verdict != LiveGate::Verdict::Admit) {
+      refuse(fd, l, address, verdict);
+      continue;
+    }
+    gate_.opened(address);
     auto conn = std::make_unique<Conn>(*this, next_id_++, fd, false);
     conn->server_host = l.host;
     conn->sim_port = l.sim_port;
+    conn->address = address;
     conns_[conn->id] = std::move(conn);
+  }
+}
+
+namespace {
+trace::Actor server_actor(const std::string& host, std::uint16_t sim_port) {
+  using trace::Agent;
+  return trace::Actor{sim_port == agents::kPortPop3         ? Agent::POP3
+                      : sim_port == agents::kPortSubmission ? Agent::MSA
+                                                            : Agent::MTA,
+                      host};
+}
+}  // namespace
+
+// A client over a limit gets one line in its protocol, as postscreen or anvil would answer,
+// and the connection is closed; the simulation never sees it.
+void LiveBridge::refuse(int fd, const Listener& l, const std::string& address, LiveGate::Verdict why) {
+  const bool blocked = why == LiveGate::Verdict::Blocked;
+  const std::string reason = blocked ? "too many failed logins from " + address + ", try again later"
+                                     : "too many connections from " + address;
+  const std::string line = l.sim_port == agents::kPortPop3 ? "-ERR [SYS/TEMP] " + reason + "\r\n"
+                                                           : "421 4.7.0 " + l.server + " Error: " + reason + "\r\n";
+  [[maybe_unused]] const ssize_t n = ::send(fd, line.data(), line.size(), MSG_NOSIGNAL);
+  ::close(fd);
+  if (blocked) return;  // stated once, when the block began
+  trace::ClientThrottled f;
+  f.address = address;
+  f.port = l.sim_port;
+  f.reason = trace::Throttle::TooManyConnections;
+  f.count = gate_.open(address);
+  f.limit = gate_.limits().connections_per_address;
+  agents::Context& ctx = world_.context();
+  agents::state(ctx, server_actor(l.server, l.sim_port), "", std::move(f));
+}
+
+// Called while the fact is being stated: the block itself happens in an event of its own,
+// so that its fact follows the failure in the trace.
+void LiveBridge::on_failed_login(std::uint64_t sim_conn) {
+  for (auto& [id, c] : conns_) {
+    if (c->outbound || !c->sim_started || c->sock.conn != sim_conn || c->address.empty()) continue;
+    sim::Engine& engine = world_.engine();
+    if (!gate_.failed_login(c->address, engine.now())) return;
+    const std::string address = c->address;
+    const trace::Actor actor = server_actor(world_.network().host(c->server_host).name, c->sim_port);
+    const int port = c->sim_port;
+    engine.after(0, [this, self = self_, address, actor, port] {
+      if (!*self) return;
+      trace::ClientThrottled f;
+      f.address = address;
+      f.port = port;
+      f.reason = trace::Throttle::TooManyAuthFailures;
+      f.count = gate_.limits().auth_failures;
+      f.limit = gate_.limits().auth_failures;
+      f.until_us = gate_.blocked_until(address);
+      agents::state(world_.context(), actor, "", std::move(f));
+      for (auto& [cid, other] : conns_)  // every open connection of that address ends now
+        if (other->address == address) {
+          other->real_failed = other->real_eof = true;
+          other->to_real.clear();
+        }
+    });
+    return;
   }
 }
 
@@ -463,8 +530,10 @@ void LiveBridge::reap() {
       c.real_eof = true;  // let sim_work close the simulated end
       c.to_sim.clear();
     }
-    if (c.fd < 0 && c.sim_started && !c.sim_open)
+    if (c.fd < 0 && c.sim_started && !c.sim_open) {
+      if (!c.address.empty()) gate_.closed(c.address);
       it = conns_.erase(it);
+    }
     else
       ++it;
   }

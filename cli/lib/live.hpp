@@ -18,6 +18,7 @@
 #include <string>
 #include <vector>
 
+#include "cli/lib/live_gate.hpp"
 #include "cli/lib/world.hpp"
 
 namespace mailsim::app {
@@ -63,6 +64,8 @@ class LiveBridge {
     std::string server;
   };
   void accept_from(const Listener& l);
+  void refuse(int fd, const Listener& l, const std::string& address, LiveGate::Verdict why);
+  void on_failed_login(std::uint64_t sim_conn);
   void iterate(int max_wait_ms);
   void schedule_sim_work();
   void sim_work();
@@ -73,6 +76,10 @@ class LiveBridge {
   std::vector<Listener> listeners_;
   std::map<std::uint64_t, std::unique_ptr<Conn>> conns_;
   std::uint64_t next_id_ = 1;
+  LiveGate gate_;
+  // Fact observers cannot be removed from the trace: they reach the bridge through this,
+  // which the destructor clears.
+  std::shared_ptr<LiveBridge*> self_ = std::make_shared<LiveBridge*>(this);
   bool sim_work_scheduled_ = false;
   // The clock: simulated time = sim0_ + (wall - wall0_) * speed_.
   double speed_ = 1.0;

@@ -1,5 +1,6 @@
 #include "cli/lib/world.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <map>
 
@@ -34,6 +35,9 @@ World::World(const Scenario& scenario, RunOptions options)
   t.smtp_server_idle = scaled(t.smtp_server_idle, k);
   t.pop3_autologout = scaled(t.pop3_autologout, k);
   t.pop3_reply = scaled(t.pop3_reply, k);
+  if (options_.external_timeout > 0)
+    for (sim::Time* wait : {&t.smtp_greeting, &t.smtp_command, &t.smtp_data_end})
+      *wait = std::min(*wait, options_.external_timeout);
 
   for (const auto& h : scenario_.hosts) net_.add_host(sim::HostSpec{h.name, h.address, to_string(h.role)});
   for (const auto& l : scenario_.links)

@@ -21,6 +21,9 @@ struct RunOptions {
   // can be left out; a gateway host carries the bridged real connections.
   bool simulate_clients = true;
   bool live_gateway = false;
+  // Scenarios with "external" servers: the SMTP client timeouts (greeting, command, end of
+  // data) are at most this, so that a silent real server costs a bounded wall time. 0 = off.
+  sim::Time external_timeout = 0;
 };
 
 // A scenario server with "external": its simulated host stands for a real SMTP server on
