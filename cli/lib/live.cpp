@@ -6,6 +6,9 @@
 #include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 
 #include <algorithm>
 #include <cerrno>
@@ -516,6 +519,7 @@ void LiveBridge::sim_work() {
 }
 
 void LiveBridge::reap() {
+  bool erased = false;
   for (auto it = conns_.begin(); it != conns_.end();) {
     Conn& c = *it->second;
     if (c.fd >= 0) {
@@ -533,10 +537,22 @@ void LiveBridge::reap() {
     if (c.fd < 0 && c.sim_started && !c.sim_open) {
       if (!c.address.empty()) gate_.closed(c.address);
       it = conns_.erase(it);
+      erased = true;
     }
     else
       ++it;
   }
+#ifdef __GLIBC__
+  // A session that carried a large message freed megabytes that glibc keeps in its heap;
+  // hand them back, at most once a second, so that a server running for days stays small.
+  static std::int64_t last_trim_us = 0;
+  if (erased && wall_us() - last_trim_us > 1'000'000) {
+    last_trim_us = wall_us();
+    malloc_trim(0);
+  }
+#else
+  (void)erased;
+#endif
 }
 
 void LiveBridge::iterate(int max_wait_ms) {
