@@ -107,12 +107,15 @@ int main(int argc, char** argv) {
   gen_cmd->add_option("--size", gen.size, "Octets each user writes, e.g. 2000 or 20KB (default 2000)");
   gen_cmd->add_option("--sigma", gen.sigma, "With --size: lognormal sizes of that median and this sigma");
 
-  std::string viz_trace, viz_out = "-", viz_format = "html", viz_lang = "en", viz_message;
+  std::string viz_trace, viz_out = "-", viz_format = "html", viz_lang = "en", viz_message, viz_quiz;
   auto* viz_cmd = app.add_subcommand("visualize", "Turn a trace into a lesson (HTML viewer) or a static picture");
   viz_cmd->add_option("TRACE", viz_trace, "Trace file written by run --trace")->required();
   viz_cmd->add_option("-o,--output", viz_out, "Output file ('-' for standard output)");
-  viz_cmd->add_option("--format", viz_format, "html, svg, mermaid, dot or text")
-      ->check(CLI::IsMember({"html", "svg", "mermaid", "dot", "text"}));
+  viz_cmd->add_option("--format", viz_format,
+                      "html, svg, mermaid, dot, text, handout, worksheet, answers (the last three also as -md: Markdown)")
+      ->check(CLI::IsMember({"html", "svg", "mermaid", "dot", "text", "handout", "handout-md", "worksheet", "worksheet-md",
+                             "answers", "answers-md"}));
+  viz_cmd->add_option("--quiz", viz_quiz, "Questions for the viewer's quiz and the worksheet (JSON; default: one per step)");
   viz_cmd->add_option("--lang", viz_lang, "Language of the lesson: en or es")->check(CLI::IsMember({"en", "es"}));
   viz_cmd->add_option("--message", viz_message, "Show only this message (its scenario id, e.g. m1)");
 
@@ -166,6 +169,19 @@ int main(int argc, char** argv) {
         o.format = *mailsim::viz::parse_format(viz_format);
         o.lang = *mailsim::viz::parse_lang(viz_lang);
         if (!viz_message.empty()) o.message = viz_message;
+        if (!viz_quiz.empty()) {
+          std::ifstream qf(viz_quiz, std::ios::binary);
+          if (!qf) {
+            std::cerr << "mailsim: " << mailsim::text::terminal_safe(viz_quiz) << ": cannot read the quiz file\n";
+            return kExitInvalidInput;
+          }
+          try {
+            o.quiz = nlohmann::json::parse(qf);
+          } catch (const nlohmann::json::parse_error& e) {
+            std::cerr << "mailsim: " << mailsim::text::terminal_safe(viz_quiz) << ": not JSON: " << mailsim::text::terminal_safe_lines(e.what()) << "\n";
+            return kExitInvalidInput;
+          }
+        }
         const std::string out = mailsim::viz::render(mailsim::viz::load_trace(viz_trace), o);
         if (viz_out == "-") {
           std::cout << out;
@@ -174,6 +190,9 @@ int main(int argc, char** argv) {
           if (!f || !(f << out)) throw std::runtime_error("cannot write " + viz_out);
         }
         return kExitOk;
+      } catch (const mailsim::viz::QuizError& e) {
+        std::cerr << "mailsim: " << mailsim::text::terminal_safe(viz_quiz) << ": " << mailsim::text::terminal_safe_lines(e.what()) << "\n";
+        return kExitInvalidInput;
       } catch (const mailsim::viz::TraceError& e) {
         std::cerr << "mailsim: " << mailsim::text::terminal_safe(viz_trace) << ": " << mailsim::text::terminal_safe_lines(e.what()) << "\n";
         return kExitInvalidInput;

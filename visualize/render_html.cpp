@@ -10,6 +10,7 @@
 #include "visualize/i18n.hpp"
 #include "visualize/inspect.hpp"
 #include "visualize/layout.hpp"
+#include "visualize/quiz.hpp"
 #include "visualize/render.hpp"
 #include "visualize/tell.hpp"
 #include "visualize/topology.hpp"
@@ -102,6 +103,9 @@ nlohmann::json view_model(const Model& m, const Options& opt) {
   v["steps"] = std::move(steps);
   v["colours"] = std::move(colours);
   v["fail"] = kFailureColour;
+  v["transient"] = kTransientColour;
+  // The quiz (the viewer's quiz mode): the same questions as the worksheet.
+  v["quiz"] = quiz_json(m, make_quiz(m, opt.quiz));
   return v;
 }
 

@@ -10,18 +10,29 @@
 
 namespace mailsim::viz {
 
-enum class Format { Html, Svg, Mermaid, Dot, Text };
+// Handout: one page per beat of the story (network, lines, meanings). Worksheet: the quiz's
+// questions on paper, then the answer key on a page of its own; Answers: the key alone. The
+// *Md formats are the same in Markdown.
+enum class Format { Html, Svg, Mermaid, Dot, Text, Handout, HandoutMd, Worksheet, WorksheetMd, Answers, AnswersMd };
 enum class Lang { En, Es };
 
 struct Options {
   Format format = Format::Html;
   std::optional<std::string> message;  // restrict to one scenario message id
   Lang lang = Lang::En;
+  std::optional<nlohmann::json> quiz;  // a teacher's questions (visualize/quiz.hpp); else one per step
 };
 
 // A trace that does not follow docs/trace-format.md; what() names the place, e.g.
 // "events[12].step: expected integer 1-6".
 class TraceError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// A teacher's quiz file (Options::quiz) that cannot be used: what() names the place and the
+// reason, e.g. "questions[1].seq: event #12 is not a client command ("ask": "command" needs one)".
+class QuizError : public std::runtime_error {
  public:
   using std::runtime_error::runtime_error;
 };
@@ -34,7 +45,8 @@ nlohmann::json load_trace(const std::filesystem::path&);
 std::string render(const nlohmann::json& trace, const Options&);
 
 // Parsing helpers for the CLI: nullopt for an unknown name.
-std::optional<Format> parse_format(std::string_view name);  // html, svg, mermaid, dot, text
+// html, svg, mermaid, dot, text, handout, handout-md, worksheet, worksheet-md, answers, answers-md
+std::optional<Format> parse_format(std::string_view name);
 std::optional<Lang> parse_lang(std::string_view name);      // en, es
 
 }  // namespace mailsim::viz

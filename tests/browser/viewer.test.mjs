@@ -6,7 +6,9 @@
 //
 // Fails on any console error, page error, dialog (alert) or network request other than the
 // page itself. Prints "big-trace-open-ms: N" (load to first answered key, wall clock),
-// "big-trace-viewer-ms: N" (the viewer's own work in it) and a closing "N passed, N failed" line.
+// "big-trace-viewer-ms: N" (the viewer's own work in it) as figures only: on a shared machine
+// a time says more about the load than about the viewer, so no assertion rests on one (speed
+// targets belong in bench/). Closes with a "N passed, N failed" line.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -21,10 +23,6 @@ for (const need of ['six', 'xss', 'big']) {
 }
 const shots = args.shots || fs.mkdtempSync(path.join(os.tmpdir(), 'mailsim-shots-'));
 fs.mkdirSync(shots, { recursive: true });
-// The viewer's own work (start-up + the first key) on 50,000 events; the whole load also
-// includes the browser reading a 20 MB file, which on a busy machine alone can take seconds,
-// so it only gets a bound against blow-ups.
-const BIG_LIMIT_MS = 3000, BIG_LOAD_LIMIT_MS = 15000;
 
 let passed = 0, failed = 0;
 const problems = [];  // console errors, requests, dialogs: each fails the run
@@ -303,7 +301,7 @@ if (args.proto) {
 }
 
 // ---- 50,000 events ----
-await check(`a 50,000-event lesson is interactive within ${BIG_LIMIT_MS} ms of viewer work and stays windowed`, async () => {
+await check('a 50,000-event lesson answers its first key and stays windowed', async () => {
   const t0 = Date.now();
   const { page: big } = await open(args.big);
   const k0 = await big.evaluate(() => performance.now());
@@ -318,8 +316,6 @@ await check(`a 50,000-event lesson is interactive within ${BIG_LIMIT_MS} ms of v
   console.log(`big-trace-viewer-ms: ${viewerMs}`);
   const n = await big.evaluate(() => JSON.parse(document.getElementById('mailsim-data').textContent).trace.events.length);
   assert(n >= 50000, `only ${n} events`);
-  assert(viewerMs < BIG_LIMIT_MS, `the viewer took ${viewerMs} ms`);
-  assert(ms < BIG_LOAD_LIMIT_MS, `opening took ${ms} ms`);
   const t1 = Date.now();
   await big.keyboard.press('End');
   await big.keyboard.press('PageUp');

@@ -5,7 +5,7 @@ let D = null, TR = null, EV = [], V = null;
 let segOf = new Int32Array(0);
 let spans = new Map();  // message id -> [first, last] time of its events
 const S = { lang: 'en', vis: new Int32Array(0), pos: 0, playing: false, timer: 0, speed: 1, tab: 'details',
-  fProto: '', fHost: '', fMsg: '', fFail: false };
+  fProto: '', fHost: '', fMsg: '', fFail: false, pointer: false, projector: false, quiz: false };
 const SPEEDS = [0.25, 0.5, 1, 2, 4, 8, 16];
 const MS = {};
 
@@ -29,7 +29,11 @@ function sv(tag, attrs, text) {
 }
 function clear(n) { while (n.firstChild) n.removeChild(n.firstChild); }
 function stepColour(step) { return V.colours[step - 1] || '#616161'; }
-function evColour(i) { return EV[i].alert ? V.fail : stepColour(EV[i].step); }
+// Transient failures (4xx: the sender retries) are amber with ↻, permanent ones (5xx, a
+// bounce) red with ✖: the lesson's main distinction in colour and in sign.
+function alertColour(kind) { return kind === 'transient' ? V.transient : V.fail; }
+function alertMark(e) { return e.alert === 'transient' ? '↻ ' : e.alert ? '✖ ' : ''; }
+function evColour(i) { return EV[i].alert ? alertColour(EV[i].alert) : stepColour(EV[i].step); }
 function stepName(step) { return (own(V.steps, S.lang) || V.steps.en)[step - 1] || '?'; }
 function party(p) { return p ? p.agent + '@' + p.host : ''; }
 function msgsOf(i) { return V.msets[V.mset[i]]; }
@@ -72,8 +76,11 @@ function buildFilters() {
 // ---- navigation ----
 function go(pos, opts) {
   if (!S.vis.length) { render({}); return; }
-  S.pos = Math.max(0, Math.min(pos, S.vis.length - 1));
+  // In quiz mode the lesson stops on the line before an unanswered question.
+  const g = Quiz.gate(Math.max(0, Math.min(pos, S.vis.length - 1)));
+  S.pos = Math.max(0, Math.min(g.pos, S.vis.length - 1));
   render(opts || {});
+  if (g.ask >= 0) Quiz.ask(g.ask);
 }
 function nextEvent() { go(S.pos + 1, { animate: true }); }
 function prevEvent() { go(S.pos - 1); }
@@ -193,6 +200,7 @@ function applyLang(lang) {
   for (const n of document.querySelectorAll('[data-i18n]')) n.textContent = T(n.dataset.i18n);
   for (const n of document.querySelectorAll('[data-i18n-title]')) { n.title = T(n.dataset.i18nTitle); n.setAttribute('aria-label', n.title); }
   for (const n of document.querySelectorAll('[data-i18n-placeholder]')) n.placeholder = T(n.dataset.i18nPlaceholder);
+  for (const n of document.querySelectorAll('[data-i18n-label]')) n.setAttribute('aria-label', T(n.dataset.i18nLabel));
   $('lang-en').setAttribute('aria-pressed', String(S.lang === 'en'));
   $('lang-es').setAttribute('aria-pressed', String(S.lang === 'es'));
   const r = $('restricted');
@@ -203,17 +211,24 @@ function applyLang(lang) {
   Seq.legend();
   Topo.relabel();
   render({});
+  Quiz.draw();
 }
 
 // ---- wiring ----
+// One listener on the document: the shortcuts work wherever the focus is, except while typing
+// in a field (Escape leaves it). Dropdowns and checkboxes give the focus back after a choice,
+// so "choose m1 in Message and press ↓" works with the mouse too.
 function onKey(ev) {
   const t = ev.target, tag = t && t.tagName;
   if (tag === 'INPUT' || tag === 'SELECT' || tag === 'TEXTAREA') {
-    if (ev.key === 'Enter' && t.id === 'jump') jump();
-    return;
+    if (ev.key === 'Enter' && t.id === 'jump') { jump(); t.blur(); }
+    else if (ev.key === 'Escape') t.blur();
+    if (!(tag === 'INPUT' && t.type === 'checkbox') || ev.key === ' ') return;
   }
+  if ((ev.key === 'Enter') && (t === $('seq-scroll') || t === $('topo'))) { Panels.showTab('details'); ev.preventDefault(); return; }
   if (tag === 'BUTTON' && (ev.key === ' ' || ev.key === 'Enter')) return;  // the button's own click
   if (ev.altKey || ev.ctrlKey || ev.metaKey) return;
+  if (Quiz.onKey(ev)) { ev.preventDefault(); return; }
   switch (ev.key) {
     case 'ArrowRight': nextEvent(); break;
     case 'ArrowLeft': prevEvent(); break;
@@ -224,10 +239,22 @@ function onKey(ev) {
     case ' ': play(!S.playing); break;
     case 'f': case 'F': nextFailure(); break;
     case '+': case '=': setSpeed(1); break;
+    case 'p': case 'P': setProjector(!S.projector); break;
+    case 'q': case 'Q': Quiz.set(!S.quiz); break;
     case '-': case '_': setSpeed(-1); break;
     default: return;
   }
   ev.preventDefault();
+}
+// Projector mode: large type, the network at a fixed legible scale, the panels folded away
+// (viewer.css, body.projector). The drawings are laid out again for the new sizes.
+function setProjector(on) {
+  S.projector = !!on;
+  document.body.classList.toggle('projector', S.projector);
+  $('b-projector').setAttribute('aria-pressed', String(S.projector));
+  Topo.rebuild();
+  Seq.layout();
+  render({});
 }
 function jump() {
   const us = parseTime($('jump').value);
@@ -245,7 +272,13 @@ function bind() {
   $('b-last').addEventListener('click', () => go(S.vis.length - 1));
   $('b-jump').addEventListener('click', jump);
   $('b-failure').addEventListener('click', nextFailure);
-  $('speed').addEventListener('change', () => { S.speed = +$('speed').value; });
+  // Was the last action a pointer's? Then a dropdown gives the focus back after a choice; a
+  // keyboard user stays in it to try the next option.
+  document.addEventListener('pointerdown', () => { S.pointer = true; }, true);
+  document.addEventListener('keydown', () => { S.pointer = false; }, true);
+  const release = (n) => { if (S.pointer && document.activeElement === n) n.blur(); };
+  $('speed').addEventListener('change', () => { S.speed = +$('speed').value; release($('speed')); });
+  $('b-projector').addEventListener('click', () => setProjector(!S.projector));
   $('lang-en').addEventListener('click', () => applyLang('en'));
   $('lang-es').addEventListener('click', () => applyLang('es'));
   const refilter = () => {
@@ -254,6 +287,7 @@ function bind() {
     S.fFail = $('f-failures').checked;
     applyFilters(keep);
     render({});
+    release(document.activeElement);  // the arrows step through the lesson again, not the dropdown
   };
   for (const id of ['f-protocol', 'f-host', 'f-message', 'f-failures']) $(id).addEventListener('change', refilter);
 }
@@ -266,21 +300,28 @@ MS.init = function () {
   const hp = hashParams(location.hash);
   if (V.restricted) S.fMsg = V.restricted;
   bind();
-  Seq.init(); Topo.init(); Panels.init(); Insp.init();
+  S.projector = hp.projector === '1';
+  document.body.classList.toggle('projector', S.projector);
+  $('b-projector').setAttribute('aria-pressed', String(S.projector));
+  Seq.init(); Topo.init(); Panels.init(); Insp.init(); Quiz.init(); Book.init();
   applyFilters(0);
   S.lang = hp.lang || V.lang;
   applyLang(S.lang);
   if (hp.seq !== undefined) gotoSeq(+hp.seq);
   Panels.showTab(hp.tab || 'details');
+  if (hp.quiz === '1') Quiz.set(true);
   MS.readyMs = performance.now() - t0;
   window.mailsim = {
     readyMs: MS.readyMs,
     state: () => {
       const i = cur();
       return { pos: S.pos, visible: S.vis.length, seq: i < 0 ? -1 : EV[i].seq, step: i < 0 ? 0 : EV[i].step,
-        segmentStep: i < 0 ? 0 : V.segments[segOf[i]][2], lang: S.lang, playing: S.playing, tab: S.tab };
+        segmentStep: i < 0 ? 0 : V.segments[segOf[i]][2], lang: S.lang, playing: S.playing, tab: S.tab,
+        projector: S.projector };
     },
     gotoSeq: gotoSeq,
+    quiz: () => Quiz.status(),
+    printBook: () => Book.build(),
   };
   document.documentElement.dataset.ready = '1';
 };

@@ -51,7 +51,7 @@ const Panels = (() => {
     box.appendChild(dl);
     box.appendChild(el('h3', null, T('d_raw')));
     box.appendChild(el('pre', { class: 'raw', id: 'detail-raw' }, textOf(i)));
-    if (e.alert) box.appendChild(el('p', { class: 'alert' }, '⚠ ' + T('alert_' + e.alert)));
+    if (e.alert) box.appendChild(el('p', { class: 'alert ' + e.alert }, alertMark(e) + T('alert_' + e.alert)));
     box.appendChild(el('h3', null, T('d_meaning')));
     for (const k of V.xsets[V.xset[i]]) {
       const x = V.explain[k];
@@ -76,9 +76,9 @@ const Panels = (() => {
     const last = Math.min(S.vis.length - 1, first + Math.ceil(list.clientHeight / LROW) + 10);
     for (let p = first; p <= last; p++) {
       const i = S.vis[p], e = EV[i];
-      const r = el('div', { class: 'row' + (p === S.pos ? ' current' : '') + (e.alert ? ' fail' : ''), 'data-pos': p },
+      const r = el('div', { class: 'row' + (p === S.pos ? ' current' : '') + (e.alert ? ' fail ' + e.alert : ''), 'data-pos': p },
         '#' + e.seq + '  ' + fmtTime(e.time_us) + '  ' + e.step + '  ' + party(e.actor) + (e.peer ? ' → ' + party(e.peer) : '') +
-        '  ' + (e.alert ? '⚠ ' : '') + textOf(i));
+        '  ' + alertMark(e) + textOf(i));
       r.style.top = (p * LROW) + 'px';
       r.style.borderLeft = '5px solid ' + stepColour(e.step);
       list.appendChild(r);

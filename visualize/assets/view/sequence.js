@@ -1,17 +1,26 @@
 // Viewer script, part 2: the sequence diagram. Only the rows in view (plus a margin) exist in
 // the DOM, so a 50,000-event trace costs the same to draw as a short one.
 const Seq = (() => {
-  const ROW = 26, LEFT = 110, HEAD = 50, MIN_COL = 160;
+  // Row height, time column, header and narrowest lifeline column; larger in projector mode,
+  // where the text is larger (viewer.css).
+  const SIZES = { normal: [26, 110, 50, 160], projector: [34, 150, 60, 200] };
+  let ROW = 26, LEFT = 110, HEAD = 50, MIN_COL = 160, K = 1;  // K: text size over the normal 12 px
   let scroll, body, svg, rows, head, cols = [], colX = {}, colW = 200, width = 600;
 
+  // Arrowheads: a filled one per step; a transient failure's is open (the story goes on), a
+  // permanent failure's is barred (it ends here).
+  const HEADS = { open: 'M0,0 L10,5 L0,10', barred: 'M0,0 L9,5 L0,10 z M10,0 h3 v10 h-3 z' };
+  function marker(defs, id, colour, shape) {
+    const m = sv('marker', { id: id, viewBox: shape === 'open' ? '-1 -1 12 12' : '0 0 13 10', refX: shape === 'barred' ? '13' : '10',
+      refY: '5', markerWidth: '13', markerHeight: '10', markerUnits: 'userSpaceOnUse', orient: 'auto-start-reverse' });
+    m.appendChild(sv('path', shape === 'open' ? { d: HEADS.open, fill: 'none', stroke: colour, 'stroke-width': 2 }
+      : { d: shape === 'barred' ? HEADS.barred : 'M0,0 L10,5 L0,10 z', fill: colour }));
+    defs.appendChild(m);
+  }
   function markers(defs) {
-    const colours = V.colours.concat([V.fail]);
-    colours.forEach((c, k) => {
-      const m = sv('marker', { id: 'arrow' + k, viewBox: '0 0 10 10', refX: '10', refY: '5', markerWidth: '10',
-        markerHeight: '10', markerUnits: 'userSpaceOnUse', orient: 'auto-start-reverse' });
-      m.appendChild(sv('path', { d: 'M0,0 L10,5 L0,10 z', fill: c }));
-      defs.appendChild(m);
-    });
+    V.colours.forEach((c, k) => marker(defs, 'arrow' + (k + 1), c, 'filled'));
+    marker(defs, 'arrow-transient', V.transient, 'open');
+    marker(defs, 'arrow-permanent', V.fail, 'barred');
   }
   function init() {
     scroll = $('seq-scroll'); body = $('seq-body'); svg = $('seq-svg'); head = $('seq-head-svg');
@@ -31,6 +40,8 @@ const Seq = (() => {
   }
   // Lifelines for the agents that appear in the visible events, in first-appearance order.
   function layout() {
+    [ROW, LEFT, HEAD, MIN_COL] = SIZES[S.projector ? 'projector' : 'normal'];
+    K = S.projector ? 16 / 12 : 1;
     const used = new Uint8Array(V.participants.length);
     for (let p = 0; p < S.vis.length; p++) {
       const i = S.vis[p];
@@ -53,8 +64,8 @@ const Seq = (() => {
     for (const k of cols) {
       const [agent, host] = V.participants[k], x = colX[k];
       head.appendChild(sv('rect', { class: 'part-box', x: x - colW / 2 + 6, y: 4, width: colW - 12, height: HEAD - 8, rx: 6 }));
-      head.appendChild(sv('text', { class: 'part-agent', x: x, y: 21, 'text-anchor': 'middle' }, agent));
-      head.appendChild(sv('text', { class: 'part-host', x: x, y: 37, 'text-anchor': 'middle' }, trunc(host, colW / 7)));
+      head.appendChild(sv('text', { class: 'part-agent', x: x, y: Math.round(HEAD * 0.42), 'text-anchor': 'middle' }, agent));
+      head.appendChild(sv('text', { class: 'part-host', x: x, y: Math.round(HEAD * 0.76), 'text-anchor': 'middle' }, trunc(host, colW / (7 * K))));
     }
   }
   function legend() {
@@ -65,39 +76,50 @@ const Seq = (() => {
       span.style.setProperty('--c', stepColour(s));
       box.appendChild(span);
     }
-    const f = el('span', null, '⚠ ' + T('alert_permanent') + ' / ' + T('alert_transient'));
-    f.style.setProperty('--c', V.fail);
-    box.appendChild(f);
+    // The two kinds of failure, each with its colour, sign and arrow end as drawn.
+    for (const kind of ['transient', 'permanent']) {
+      const f = el('span', { class: 'fail-key', 'data-alert': kind });
+      f.style.setProperty('--c', alertColour(kind));
+      const pic = sv('svg', { viewBox: '0 0 34 12', 'aria-hidden': 'true' });
+      pic.appendChild(sv('line', { x1: 1, y1: 6, x2: 22, y2: 6, stroke: alertColour(kind), 'stroke-width': 2 }));
+      pic.appendChild(sv('path', kind === 'transient'
+        ? { d: 'M22,1 L32,6 L22,11', fill: 'none', stroke: alertColour(kind), 'stroke-width': 2 }
+        : { d: 'M21,1 L29,6 L21,11 z M30,0 h3 v12 h-3 z', fill: alertColour(kind) }));
+      f.appendChild(pic);
+      f.appendChild(el('span', null, alertMark({ alert: kind }) + T('legend_' + kind)));
+      box.appendChild(f);
+    }
   }
   function row(p, y, current) {
     const i = S.vis[p], e = EV[i], colour = evColour(i), fail = !!e.alert;
-    const g = sv('g', { class: 'seq-row' + (current ? ' current' : '') + (fail ? ' fail' : ''),
+    const g = sv('g', { class: 'seq-row' + (current ? ' current' : '') + (fail ? ' fail ' + e.alert : ''),
       'data-pos': p, 'data-seq': e.seq, transform: 'translate(0,' + y + ')' });
     g.appendChild(sv('rect', { class: 'row-bg', x: 0, y: 0, width: width, height: ROW, fill: 'transparent' }));
     if (p === 0 || segOf[i] !== segOf[S.vis[p - 1]])
       g.appendChild(sv('line', { x1: 0, y1: 0.5, x2: width, y2: 0.5, stroke: stepColour(V.segments[segOf[i]][2]), 'stroke-width': 1.5 }));
-    g.appendChild(sv('rect', { x: 4, y: 5, width: 18, height: 16, rx: 3, fill: stepColour(e.step) }));
-    g.appendChild(sv('text', { x: 13, y: 17, 'text-anchor': 'middle', fill: '#fff', 'font-weight': 700 }, e.step));
-    g.appendChild(sv('text', { x: 27, y: 17, fill: '#5f6368' }, fmtTime(e.time_us)));
-    const label = (fail ? '⚠ ' : '') + textOf(i);
+    const base = Math.round(ROW * 0.65);
+    g.appendChild(sv('rect', { x: 4, y: (ROW - 16 * K) / 2, width: 18 * K, height: 16 * K, rx: 3, fill: stepColour(e.step) }));
+    g.appendChild(sv('text', { x: 4 + 9 * K, y: base, 'text-anchor': 'middle', fill: '#fff', 'font-weight': 700 }, e.step));
+    g.appendChild(sv('text', { x: 8 + 20 * K, y: base, fill: '#5f6368' }, fmtTime(e.time_us)));
+    const label = alertMark(e) + textOf(i);
     const mid = ROW / 2 + 4;
     if (isFault(e) || V.from[i] < 0) {
-      // A fault with an alert (link down) is red; its repair (link up) green.
-      const ink = fail ? V.fail : '#2e7d32';
+      // A fault with an alert (link down) has its alert's colour; its repair (link up) green.
+      const ink = fail ? colour : '#256b29';
       g.appendChild(sv('rect', { x: LEFT, y: 3, width: width - LEFT - 10, height: ROW - 6, fill: fail ? '#ffebee' : '#e8f5e9', stroke: ink }));
       g.appendChild(sv('text', { class: 'label', x: LEFT + (width - LEFT) / 2, y: mid + 1, 'text-anchor': 'middle', fill: ink }, label));
     } else if (V.to[i] < 0 || colX[V.to[i]] === undefined) {
       const x = colX[V.from[i]];
       g.appendChild(sv('rect', { x: x - colW / 2 + 8, y: 3, width: colW - 16, height: ROW - 6, rx: 3, fill: '#fffde7', stroke: colour }));
-      g.appendChild(sv('text', { class: 'label', x: x, y: mid + 1, 'text-anchor': 'middle', fill: fail ? V.fail : '#212121' },
-        trunc(label, (colW - 20) / 7)));
+      g.appendChild(sv('text', { class: 'label', x: x, y: mid + 1, 'text-anchor': 'middle', fill: fail ? colour : '#212121' },
+        trunc(label, (colW - 20) / (7 * K))));
     } else {
       const x1 = colX[V.from[i]], x2 = colX[V.to[i]];
       const attrs = { class: 'arrow', x1: x1, y1: ROW - 6, x2: x2, y2: ROW - 6, stroke: colour, 'stroke-width': fail ? 2.2 : 1.6,
-        'marker-end': 'url(#arrow' + (fail ? 6 : e.step - 1) + ')' };
+        'marker-end': 'url(#arrow' + (fail ? '-' + e.alert : e.step) + ')' };
       if (e.direction === 'response') attrs['stroke-dasharray'] = '6 3';
       g.appendChild(sv('line', attrs));
-      const room = Math.max(10, Math.abs(x2 - x1) / 7.3);
+      const room = Math.max(10, Math.abs(x2 - x1) / (7.3 * K));
       g.appendChild(sv('text', { class: 'label', x: (x1 + x2) / 2, y: ROW - 10, 'text-anchor': 'middle', fill: colour }, trunc(label, room)));
     }
     g.appendChild(sv('title', null, '#' + e.seq + ' ' + party(e.actor) + (e.peer ? ' → ' + party(e.peer) : '') + ': ' + textOf(i)));

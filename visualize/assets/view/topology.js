@@ -4,13 +4,25 @@
 // travels along the links of the shortest route between its two hosts.
 const Topo = (() => {
   const PAD = 10, ICON = 22, MARGIN = 18;
+  // Baselines of the lines in a box (name, address, agents, label lines). In projector mode
+  // the text is larger (viewer.css), so there is one label line; the whole label is in the
+  // tooltip and the caption.
+  const LINES = { normal: [21, 39, 57, 75, 91], projector: [25, 47, 69, 92] };
+  // Projector mode draws the network at a fixed scale (CSS px per unit) instead of fitting it
+  // to its pane: host labels (16 units there) come out at 14 px or more, and browser zoom
+  // enlarges the drawing; the pane scrolls to keep the active hop in view.
+  const PROJECTOR_SCALE = 0.875, PHONE_SCALE = 0.8;
+  // The fixed scale in use, or 0 where the drawing fits its pane.
+  const fixedScale = () => (S.projector ? PROJECTOR_SCALE : window.innerWidth <= 700 ? PHONE_SCALE : 0);
+  let drawnScale = -1;
+  const baselines = () => LINES[S.projector ? 'projector' : 'normal'];
   let svg, layer, tokenG, adj = new Map(), faults = [], anim = 0, boxW = 252, boxH = 104;
   const hostEls = new Map(), hostAt = new Map(), linkEls = new Map(), routes = new Map();
   const reduced = window.matchMedia && window.matchMedia('(prefers-reduced-motion: reduce)').matches;
 
   // A small picture of the host's role, before its address (the name gets the whole width).
   function icon(box, role) {
-    const g = sv('g', { class: 'icon', transform: 'translate(' + (-boxW / 2 + PAD) + ',' + (-boxH / 2 + 27) + ') scale(0.62)' });
+    const g = sv('g', { class: 'icon', transform: 'translate(' + (-boxW / 2 + PAD) + ',' + (-boxH / 2 + baselines()[1] - 12) + ') scale(0.62)' });
     box.appendChild(g);
     const x = 0, y = 2;
     const st = { fill: 'none', stroke: '#455a64', 'stroke-width': 2 };
@@ -57,16 +69,16 @@ const Topo = (() => {
     g.appendChild(sv('rect', { class: 'host-box', x: -boxW / 2, y: -boxH / 2, width: boxW, height: boxH, rx: 8 }));
     layer.appendChild(g);
     icon(g, h.role);
-    const left = -boxW / 2 + PAD, top = -boxH / 2, inner = boxW - 2 * PAD;
-    line(g, 'name', left, top + 21, h.name, inner);
-    line(g, 'addr', left + ICON, top + 39, h.address, inner - ICON);
-    line(g, 'roles', left, top + 57, '', inner);
-    // The scenario's label, on two lines at most; the whole of it in the tooltip.
+    const left = -boxW / 2 + PAD, top = -boxH / 2, inner = boxW - 2 * PAD, y = baselines();
+    line(g, 'name', left, top + y[0], h.name, inner);
+    line(g, 'addr', left + ICON, top + y[1], h.address, inner - ICON);
+    line(g, 'roles', left, top + y[2], '', inner);
+    // The scenario's label, on the lines left; the whole of it in the tooltip.
     const probe = sv('text', { class: 'host-label' });
     g.appendChild(probe);
-    const lines = h.label ? wrapText(h.label, 2, fitter(probe, inner)) : [];
+    const lines = h.label ? wrapText(h.label, y.length - 3, fitter(probe, inner)) : [];
     g.removeChild(probe);
-    lines.forEach((l, k) => g.appendChild(sv('text', { class: 'host-label', x: left, y: top + 75 + k * 16 }, l)));
+    lines.forEach((l, k) => g.appendChild(sv('text', { class: 'host-label', x: left, y: top + y[3 + k] }, l)));
     g.appendChild(sv('title', null, h.name + ' (' + h.address + ')' + (h.label ? ' — ' + h.label : '')));
     return g;
   }
@@ -74,7 +86,14 @@ const Topo = (() => {
     svg = $('topo');
     const L = V.layout;
     boxW = L.box[0]; boxH = L.box[1];
-    svg.setAttribute('viewBox', -MARGIN + ' ' + -MARGIN + ' ' + (L.size[0] + 2 * MARGIN) + ' ' + (L.size[1] + 2 * MARGIN));
+    const W = L.size[0] + 2 * MARGIN, H = L.size[1] + 2 * MARGIN;
+    svg.setAttribute('viewBox', -MARGIN + ' ' + -MARGIN + ' ' + W + ' ' + H);
+    // In rem, so that the drawing follows browser zoom and the reader's font size.
+    drawnScale = fixedScale();
+    svg.style.width = drawnScale ? (W * drawnScale / 16) + 'rem' : '';
+    svg.style.height = drawnScale ? (H * drawnScale / 16) + 'rem' : '';
+    if (drawnScale === PHONE_SCALE) svg.style.flex = '0 0 auto';
+    else svg.style.flex = '';
     layer = sv('g');
     svg.appendChild(layer);
     const linkLayer = sv('g', { class: 'links' });
@@ -102,6 +121,29 @@ const Topo = (() => {
     svg.appendChild(tokenG);
     for (let i = 0; i < EV.length; i++) if (isFault(EV[i])) faults.push(i);
   }
+  // Drawn again from scratch: projector mode changes the text sizes the boxes are fitted to.
+  function rebuild() {
+    cancelAnimationFrame(anim);
+    clear(svg);
+    hostEls.clear(); hostAt.clear(); linkEls.clear(); fonts.clear();
+    faults = [];
+    init();
+    relabel();
+  }
+  // Projector mode: the pane scrolls so that both ends of the current hop are in view.
+  function follow(hosts) {
+    const pane = $('topo-scroll');
+    if (!drawnScale || !pane || pane.scrollWidth <= pane.clientWidth && pane.scrollHeight <= pane.clientHeight) return;
+    const boxes = hosts.filter((h) => hostEls.has(h)).map((h) => hostEls.get(h).getBoundingClientRect());
+    if (!boxes.length) return;
+    const r = pane.getBoundingClientRect();
+    const lo = Math.min(...boxes.map((b) => b.left)), hi = Math.max(...boxes.map((b) => b.right));
+    const top = Math.min(...boxes.map((b) => b.top)), bottom = Math.max(...boxes.map((b) => b.bottom));
+    if (lo < r.left || hi > r.right) pane.scrollLeft += (lo + hi) / 2 - (r.left + r.right) / 2;
+    if (top < r.top || bottom > r.bottom) pane.scrollTop += (top + bottom) / 2 - (r.top + r.bottom) / 2;
+  }
+  // A phone turned round, a window narrowed: a new fixed scale means a new drawing.
+  window.addEventListener('resize', () => { if (svg && fixedScale() !== drawnScale) { rebuild(); update({}); } });
   function relabel() {
     for (const h of TR.topology.hosts) {
       const roles = h.services.map((s) => T('svc_' + s)).filter((s) => s.indexOf('svc_') !== 0);
@@ -147,7 +189,7 @@ const Topo = (() => {
     } else {
       tokenG.appendChild(sv('circle', { r: 9, fill: colour, stroke: '#fff', 'stroke-width': 2 }));
     }
-    tokenG.appendChild(sv('text', { class: 'token-label', x: 16, y: -10, fill: colour }, trunc((e.alert ? '⚠ ' : '') + textOf(i), 42)));
+    tokenG.appendChild(sv('text', { class: 'token-label', x: 16, y: -10, fill: colour }, trunc(alertMark(e) + textOf(i), 42)));
   }
   function place(points, t) {
     const p = pointAlong(points, t);
@@ -167,10 +209,11 @@ const Topo = (() => {
       const item = k[0] === 'L' ? linkEls.get(k.slice(1)) : hostEls.get(k.slice(1));
       if (item) (item.el || item).classList.add(how);
     }
-    cap.textContent = (e.alert ? '⚠ ' : '') + party(e.actor) + (e.peer ? ' → ' + party(e.peer) : '') + ': ' + trunc(textOf(i), 120);
-    cap.style.color = e.alert ? V.fail : '';
+    cap.textContent = alertMark(e) + party(e.actor) + (e.peer ? ' → ' + party(e.peer) : '') + ': ' + trunc(textOf(i), 120);
+    cap.style.color = e.alert ? alertColour(e.alert) : '';
     if (isFault(e)) return;
     if (hostEls.has(e.actor.host)) hostEls.get(e.actor.host).classList.add('from');
+    follow(e.peer ? [e.actor.host, e.peer.host] : [e.actor.host]);
     if (!e.peer || e.peer.host === e.actor.host) return;
     if (hostEls.has(e.peer.host)) hostEls.get(e.peer.host).classList.add('to');
     const path = routeOf(e.actor.host, e.peer.host);
@@ -191,5 +234,5 @@ const Topo = (() => {
     place(points, 0);
     anim = requestAnimationFrame(stepFn);
   }
-  return { init, relabel, update };
+  return { init, rebuild, relabel, update };
 })();
