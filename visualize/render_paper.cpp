@@ -90,7 +90,7 @@ std::string network_svg(const Model& m, const std::set<std::string>& lit,
       used.insert({path[k + 1], path[k]});
     }
   }
-  constexpr double kMargin = 12, kName = 24;  // host names big enough to read on A4
+  constexpr double kMargin = 12, kName = 22;  // host names big enough to read on A4
   std::ostringstream out;
   out << "<svg class=\"net\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"" << -kMargin << ' ' << -kMargin << ' '
       << L.width + 2 * kMargin << ' ' << L.height + 2 * kMargin << "\" role=\"img\">\n";
@@ -102,7 +102,7 @@ std::string network_svg(const Model& m, const std::set<std::string>& lit,
     for (const Point& p : L.links[k]) out << p.x << ',' << p.y << ' ';
     out << "\"/>\n";
   }
-  const std::size_t fit = static_cast<std::size_t>((L.box_w - 16) / (kName * 0.6));
+  const std::size_t fit = static_cast<std::size_t>((L.box_w - 16) / (kName * 0.64));  // bold DejaVu Sans
   for (std::size_t i = 0; i < m.hosts.size() && i < L.hosts.size(); ++i) {
     const Host& h = m.hosts[i];
     const Point c = L.hosts[i];
