@@ -114,10 +114,10 @@ std::vector<Question> default_quiz(const Asker& a) {
     return true;
   };
   const Model& m = a.m;
-  auto verb_is = [&](std::initializer_list<const char*> verbs) {
-    return [&a, verbs](std::size_t i) {
+  auto verb_is = [&](std::vector<std::string> verbs) {  // owned: the predicate outlives the call
+    return [&a, verbs = std::move(verbs)](std::size_t i) {
       const std::string v = verb_of(a.keys[i]);
-      return std::any_of(verbs.begin(), verbs.end(), [&](const char* w) { return v == w; });
+      return std::find(verbs.begin(), verbs.end(), v) != verbs.end();
     };
   };
   for (int s = 1; s <= 6; ++s) {
