@@ -57,7 +57,7 @@ def free_base_port(servers=2):
 class LiveServer:
     """`mailsim serve` as a subprocess; always stop() it (in a finally or tearDown)."""
 
-    def __init__(self, scenario=SIX_STEPS, speed=60, base_port=None, extra=()):
+    def __init__(self, scenario=SIX_STEPS, speed=60, base_port=None, extra=(), env=None):
         self.tmp = tempfile.mkdtemp(prefix="mailsim-live-")
         self.ports_file = os.path.join(self.tmp, "ports.json")
         self.trace = os.path.join(self.tmp, "trace.json")
@@ -67,7 +67,7 @@ class LiveServer:
                 "--trace", self.trace, "--summary", self.summary, *extra]
         if base_port:
             args += ["--base-port", str(base_port)]
-        self.proc = subprocess.Popen(args, stdout=self.out, stderr=subprocess.STDOUT)
+        self.proc = subprocess.Popen(args, stdout=self.out, stderr=subprocess.STDOUT, env=env)
         deadline = time.time() + 20
         while not os.path.exists(self.ports_file):
             if self.proc.poll() is not None:
