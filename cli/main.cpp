@@ -182,7 +182,14 @@ int main(int argc, char** argv) {
             return kExitInvalidInput;
           }
         }
-        const std::string out = mailsim::viz::render(mailsim::viz::load_trace(viz_trace), o);
+        nlohmann::json trace;
+        try {
+          trace = mailsim::viz::load_trace(viz_trace);
+        } catch (const mailsim::viz::TraceError& e) {  // names the file, line and column itself
+          std::cerr << "mailsim: " << mailsim::text::terminal_safe_lines(e.what()) << "\n";
+          return kExitInvalidInput;
+        }
+        const std::string out = mailsim::viz::render(trace, o);
         if (viz_out == "-") {
           std::cout << out;
         } else {

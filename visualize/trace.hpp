@@ -8,7 +8,9 @@
 
 namespace mailsim::viz {
 
-// Throws TraceError naming the first offending place ("events[3].actor.host: unknown host \"x\"").
+// Throws TraceError naming the first offending place by its JSON pointer
+// ("/events/3/actor/host: unknown host \"x\""). Every message id an event names must be
+// listed in messages or brought into being by a fact (composed, bounce_created, live_message).
 void validate(const nlohmann::json& trace);
 
 // The trace restricted to message `id`: its events, the session lines around them (greeting,

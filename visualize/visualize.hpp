@@ -23,11 +23,22 @@ struct Options {
   std::optional<nlohmann::json> quiz;  // a teacher's questions (visualize/quiz.hpp); else one per step
 };
 
-// A trace that does not follow docs/trace-format.md; what() names the place, e.g.
-// "events[12].step: expected integer 1-6".
+// A trace that does not follow docs/trace-format.md. A problem at one place of the trace
+// document carries its JSON pointer, and what() is "/events/12/step: expected integer 1-6";
+// errors of load_trace() also name the file, line and column ("t.json:14:23: /events/12/step: …").
 class TraceError : public std::runtime_error {
  public:
-  using std::runtime_error::runtime_error;
+  explicit TraceError(const std::string& what) : std::runtime_error(what) {}
+  TraceError(const std::string& pointer, const std::string& problem)
+      : std::runtime_error((pointer.empty() ? "/" : pointer) + ": " + problem), pointer_(pointer), problem_(problem),
+        placed_(true) {}
+  bool placed() const { return placed_; }
+  const std::string& pointer() const { return pointer_; }  // RFC 6901; "" is the whole trace
+  const std::string& problem() const { return problem_; }
+
+ private:
+  std::string pointer_, problem_;
+  bool placed_ = false;
 };
 
 // A teacher's quiz file (Options::quiz) that cannot be used: what() names the place and the
@@ -37,7 +48,9 @@ class QuizError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-// Reads and validates a trace file. Throws TraceError (also for unreadable files and bad JSON).
+// Reads and validates a trace file, in either form (JSON document or JSON Lines), as
+// untrusted input: see trace_reader.hpp for the limits. Throws TraceError, whose what()
+// starts with the file name.
 nlohmann::json load_trace(const std::filesystem::path&);
 
 // Validates `trace` and renders it. Throws TraceError for an invalid trace or an unknown

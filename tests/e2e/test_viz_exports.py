@@ -7,6 +7,7 @@ with the place of the error. Env: MAILSIM, MAILSIM_SOURCE_DIR.
 """
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -57,7 +58,7 @@ def main():
         json.dump(bad, open(bad_path, "w"))
         r = viz(bad_path, os.path.join(tmp, "bad.html"))
         check("a bad trace fails with the place of the error",
-              r.returncode != 0 and "events[2].step: expected integer 1-6" in r.stderr, r.stderr)
+              r.returncode == 2 and bool(re.search(r"bad\.json:1:\d+: /events/2/step: expected integer 1-6", r.stderr)), r.stderr)
     passed = sum(results)
     print(f"{passed} passed, {len(results) - passed} failed")
     return 0 if passed == len(results) else 1

@@ -105,12 +105,22 @@ def dns():
 
 
 def trace():
-    """The viewer's fixture traces, each once per output format (the first byte)."""
-    for i, p in enumerate(sorted(glob.glob(os.path.join(SRC, "tests", "fixtures", "viz", "*.json")))):
+    """The viewer's fixture traces, each once per output format (the first byte), also in the
+    JSON Lines form (`run --trace-format jsonl`); and the invalid trace samples."""
+    import json
+    for i, p in enumerate(sorted(glob.glob(os.path.join(SRC, "tests", "fixtures", "viz", "*.trace.json")))):
         with open(p, "rb") as f:
             data = f.read()
         for fmt in range(5):
             write("trace", f"{os.path.basename(p)}.{fmt}", bytes([fmt | (8 if i % 2 else 0)]) + data)
+        doc = json.loads(data)
+        header = {k: v for k, v in doc.items() if k not in ("events", "summary")}
+        lines = "".join(json.dumps(r, separators=(",", ":")) + "\n"
+                        for r in [header] + doc["events"] + [{"summary": doc["summary"]}])
+        write("trace", f"{os.path.basename(p)}l.{i % 5}", bytes([i % 5]) + lines.encode())
+    for p in sorted(glob.glob(os.path.join(SRC, "tests", "samples", "invalid-traces", "*.json*"))):
+        with open(p, "rb") as f:
+            write("trace", "invalid-" + os.path.basename(p), b"\x04" + f.read())
 
 
 if __name__ == "__main__":

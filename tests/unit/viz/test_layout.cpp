@@ -257,7 +257,7 @@ TEST_CASE("a trace's pos hint is checked like every other field", "[layout][trac
       render(t, Options{});
       FAIL("accepted pos " << bad.dump());
     } catch (const TraceError& e) {
-      CHECK(std::string(e.what()).rfind("topology.hosts[0].pos: expected [x, y]", 0) == 0);
+      CHECK(std::string(e.what()).rfind("/topology/hosts/0/pos: expected [x, y]", 0) == 0);
     }
   }
 }

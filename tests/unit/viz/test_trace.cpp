@@ -45,36 +45,36 @@ TEST_CASE("validation names what is wrong and where", "[trace]") {
   const std::size_t line = find_event(good, [](const json& e) { return e["kind"] == "line"; });
   const std::size_t content = find_event(good, [](const json& e) { return e["kind"] == "content"; });
   const std::size_t fact = find_event(good, [](const json& e) { return e.value("fact", "") == "delivered"; });
-  const std::string L = "events[" + std::to_string(line) + "]", C = "events[" + std::to_string(content) + "]",
-                    F = "events[" + std::to_string(fact) + "]";
+  const std::string L = "/events/" + std::to_string(line), C = "/events/" + std::to_string(content),
+                    F = "/events/" + std::to_string(fact);
   auto broken = [&](auto edit) {
     json t = good;
     edit(t);
     return error_of(t);
   };
-  CHECK(broken([&](json& t) { t["events"][line]["step"] = 7; }) == L + ".step: expected integer 1-6 or null");
-  CHECK(broken([&](json& t) { t["events"][line]["step"] = nullptr; }) == L + ".step: a line belongs to a step");
-  CHECK(broken([](json& t) { t["format"] = "other"; }) == "format: expected \"mailsim-trace\"");
-  CHECK(broken([](json& t) { t["format_version"] = 1; }).rfind("format_version: expected 2", 0) == 0);
+  CHECK(broken([&](json& t) { t["events"][line]["step"] = 7; }) == L + "/step: expected integer 1-6 or null");
+  CHECK(broken([&](json& t) { t["events"][line]["step"] = nullptr; }) == L + "/step: a line belongs to a step");
+  CHECK(broken([](json& t) { t["format"] = "other"; }) == "/format: expected \"mailsim-trace\"");
+  CHECK(broken([](json& t) { t["format_version"] = 1; }).rfind("/format_version: expected 2", 0) == 0);
   CHECK(broken([&](json& t) { t["events"][line].erase("line"); }) == L + ": missing key \"line\"");
   CHECK(broken([&](json& t) { t["events"][line]["actor"]["host"] = "nowhere"; }) ==
-        L + ".actor.host: unknown host \"nowhere\"");
+        L + "/actor/host: unknown host \"nowhere\"");
   CHECK(broken([&](json& t) { t["events"][line]["kind"] = "note"; }) ==
-        L + ".kind: \"note\" is not one of line, content, fact");
-  CHECK(broken([&](json& t) { t["events"][line]["seq"] = 999; }).rfind(L + ".seq: expected", 0) == 0);
-  CHECK(broken([&](json& t) { t["events"][line]["text"] = "x"; }) == L + ".text: only content events carry text");
+        L + "/kind: \"note\" is not one of line, content, fact");
+  CHECK(broken([&](json& t) { t["events"][line]["seq"] = 999; }).rfind(L + "/seq: expected", 0) == 0);
+  CHECK(broken([&](json& t) { t["events"][line]["text"] = "x"; }) == L + "/text: only content events carry text");
   CHECK(broken([&](json& t) { t["events"][content].erase("text"); }) == C + ": missing key \"text\"");
-  CHECK(broken([&](json& t) { t["events"][line]["alert"] = "maybe"; }).rfind(L + ".alert:", 0) == 0);
-  CHECK(broken([&](json& t) { t["events"][line]["direction"] = "up"; }).rfind(L + ".direction:", 0) == 0);
-  CHECK(broken([&](json& t) { t["events"][line]["peer"] = nullptr; }) == L + ".peer: expected object");
-  CHECK(broken([&](json& t) { t["events"][fact]["data"]["rcpt"] = 5; }) == F + ".data.rcpt: expected a string");
-  CHECK(broken([&](json& t) { t["events"][fact]["fact"] = "teleported"; }) == F + ".data.fact: unknown fact \"teleported\"");
+  CHECK(broken([&](json& t) { t["events"][line]["alert"] = "maybe"; }).rfind(L + "/alert:", 0) == 0);
+  CHECK(broken([&](json& t) { t["events"][line]["direction"] = "up"; }).rfind(L + "/direction:", 0) == 0);
+  CHECK(broken([&](json& t) { t["events"][line]["peer"] = nullptr; }) == L + "/peer: expected object");
+  CHECK(broken([&](json& t) { t["events"][fact]["data"]["rcpt"] = 5; }) == F + "/data/rcpt: expected a string");
+  CHECK(broken([&](json& t) { t["events"][fact]["fact"] = "teleported"; }) == F + "/fact: unknown fact \"teleported\"");
   CHECK(broken([&](json& t) { t["events"][fact]["step"] = 3; }) ==
-        F + ".step: does not follow the step rule for \"delivered\"");
-  CHECK(broken([](json& t) { t["topology"]["hosts"][0]["role"] = "phone"; }).rfind("topology.hosts[0].role:", 0) == 0);
-  CHECK(broken([](json& t) { t["topology"]["links"][0]["a"] = "x"; }) == "topology.links[0].a: unknown host \"x\"");
-  CHECK(broken([](json& t) { t["messages"][0].erase("subject"); }) == "messages[0]: missing key \"subject\"");
-  CHECK(error_of(json::array()) == "trace: expected a JSON object");
+        F + "/step: does not follow the step rule for \"delivered\"");
+  CHECK(broken([](json& t) { t["topology"]["hosts"][0]["role"] = "phone"; }).rfind("/topology/hosts/0/role:", 0) == 0);
+  CHECK(broken([](json& t) { t["topology"]["links"][0]["a"] = "x"; }) == "/topology/links/0/a: unknown host \"x\"");
+  CHECK(broken([](json& t) { t["messages"][0].erase("subject"); }) == "/messages/0: missing key \"subject\"");
+  CHECK(error_of(json::array()) == "/: expected a JSON object (a mailsim trace)");
 }
 
 TEST_CASE("load_trace reports unreadable files and bad JSON as TraceError", "[trace]") {
