@@ -10,9 +10,11 @@ using nlohmann::json;
 json filter_message(const json& trace, const std::string& id) {
   bool known = false;
   std::string ids;
+  std::size_t count = 0;
   auto note_id = [&](const std::string& m) {
     known = known || m == id;
-    ids += (ids.empty() ? "" : ", ") + m;
+    // A load of 100,000 generated messages would make the error a page long: the first ones say enough.
+    if (++count <= 20) ids += (ids.empty() ? "" : ", ") + m;
   };
   for (const json& m : trace["messages"]) note_id(m["id"].get<std::string>());
   const json& events = trace["events"];
@@ -39,6 +41,7 @@ json filter_message(const json& trace, const std::string& id) {
       last = e["time_us"].get<std::int64_t>();
     }
   }
+  if (count > 20) ids += " … " + std::to_string(count) + " in all";
   if (!known) throw TraceError("message \"" + id + "\": not in this trace (messages: " + (ids.empty() ? "none" : ids) + ")");
 
   json out = json::object();

@@ -179,4 +179,14 @@ TEST_CASE("--message keeps one message, its session lines and faults in flight",
   CHECK(created);
   CHECK(retrieved);
   CHECK_THROWS_WITH(filter_message(t, "m9"), Catch::Contains("m9") && Catch::Contains("m1, m2"));
+  // A trace of thousands of messages names the first twenty, not a page of ids.
+  json many = t;
+  for (int i = 3; i <= 40; ++i) {
+    json m = many["messages"][0];
+    m["id"] = "x" + std::to_string(i);
+    many["messages"].push_back(m);
+  }
+  CHECK_THROWS_WITH(filter_message(many, "m99"),
+                    Catch::Contains("m1, m2, x3") && Catch::Contains("x20 … ") && Catch::Contains(" in all") &&
+                        !Catch::Contains("x21"));
 }
