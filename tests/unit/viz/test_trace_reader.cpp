@@ -140,6 +140,8 @@ TEST_CASE("limits: depth, string length, repeated keys", "[reader]") {
   CHECK(error_of(long_text.dump(), small).empty());
   CHECK(error_of(to_lines(long_text), small).empty());
 
+  // Pointers escape "~" and "/" in keys (RFC 6901).
+  CHECK(error_of("{\"a/b~\": 1, \"a/b~\": 2}") == "t:1:13: /a~1b~0: duplicate key \"a/b~\" (a key may appear once in an object)");
   const std::string dup = "{\"format\": \"mailsim-trace\", \"seed\": 1, \"seed\": 2}";
   CHECK(error_of(dup) == "t:1:40: /seed: duplicate key \"seed\" (a key may appear once in an object)");
   std::string lines = to_lines(six_steps());
