@@ -16,15 +16,27 @@ struct UserAccount {
   std::size_t quota_octets = 0;  // 0 = unlimited
 };
 
-// Retry schedule of the deferred queue (RFC 5321 section 4.5.4.1): the first retry after
-// `first`, then every `interval` (times `backoff` each time, capped at `max_interval`),
-// giving up once a message has been queued for `give_up`.
+// Retry schedule of the deferred queue (RFC 5321 section 4.5.4.1).
+// Postfix (the default, its qmgr's numbers): after a failed attempt a message waits as long as
+// it has already been queued, at least `minimal_backoff` and at most `maximal_backoff`, so the
+// wait doubles; it is tried again at the first deferred-queue scan (every `queue_run_delay`
+// since the queue manager started) after that. Fixed (for lessons): the first retry after
+// `first`, then every `interval` (times `backoff` each time, capped at `max_interval`).
+// Either way a message still deferred by an attempt that ends at or after arrival + `give_up`
+// is returned to its sender; `delay_warning` (0 = off, as Postfix's delay_warning_time) sends
+// the sender one "delayed" DSN at the first deferral at or after arrival + delay_warning.
 struct RetryConfig {
+  enum class Schedule : std::uint8_t { Postfix, Fixed };
+  Schedule schedule = Schedule::Postfix;
+  sim::Time minimal_backoff = 300 * sim::kSecond;   // Postfix minimal_backoff_time
+  sim::Time maximal_backoff = 4000 * sim::kSecond;  // Postfix maximal_backoff_time
+  sim::Time queue_run_delay = 300 * sim::kSecond;   // Postfix queue_run_delay
   sim::Time first = 30 * sim::kMinute;
   sim::Time interval = 30 * sim::kMinute;
   double backoff = 1.0;
   sim::Time max_interval = 4 * sim::kHour;
-  sim::Time give_up = 5 * sim::kDay;
+  sim::Time give_up = 5 * sim::kDay;  // Postfix maximal_queue_lifetime
+  sim::Time delay_warning = 0;        // Postfix delay_warning_time
 };
 
 struct PolicyConfig {

@@ -23,7 +23,7 @@ std::string header_section(const std::string& content) {
 
 QueueManager::QueueManager(Context& ctx, sim::HostId host, const MailServerConfig& config, Mda& mda,
                            RemoteDelivery& remote)
-    : ctx_(ctx), host_(host), config_(config), mda_(mda), remote_(remote) {}
+    : ctx_(ctx), host_(host), config_(config), mda_(mda), remote_(remote), started_(ctx.engine.now()) {}
 
 std::size_t QueueManager::active() const {
   return static_cast<std::size_t>(std::count_if(entries_.begin(), entries_.end(), [](const auto& kv) { return kv.second.in_flight > 0; }));
@@ -35,11 +35,23 @@ bool QueueManager::is_local(const std::string& rcpt) const {
   return d.empty() || domain_in(config_.domains, d);
 }
 
-sim::Time QueueManager::retry_delay(int attempts) const {
+// When a deferred message is tried again (see RetryConfig).
+sim::Time QueueManager::next_attempt(const Entry& e) const {
   const RetryConfig& r = config_.retry;
-  if (attempts <= 1) return r.first;
-  const double grown = static_cast<double>(r.interval) * std::pow(r.backoff, attempts - 2);
-  return std::min<sim::Time>(r.max_interval, static_cast<sim::Time>(grown));
+  const sim::Time now = ctx_.engine.now();
+  if (r.schedule == RetryConfig::Schedule::Fixed) {
+    if (e.attempts <= 1) return now + r.first;
+    const double grown = static_cast<double>(r.interval) * std::pow(r.backoff, e.attempts - 2);
+    return now + std::min<sim::Time>(r.max_interval, static_cast<sim::Time>(grown));
+  }
+  // Postfix's qmgr: wait as long as the message has been queued (so the wait doubles), capped
+  // at maximal_backoff, then raised to minimal_backoff; the first deferred-queue scan at or
+  // after that moment picks the message up again.
+  sim::Time wait = std::min(now - e.m.arrived, r.maximal_backoff);
+  wait = std::max(wait, r.minimal_backoff);
+  const sim::Time ready = now + wait;
+  const sim::Time scans = (ready - started_ + r.queue_run_delay - 1) / r.queue_run_delay;
+  return started_ + scans * r.queue_run_delay;
 }
 
 void QueueManager::enqueue(QueuedMessage m) {
@@ -154,33 +166,55 @@ void QueueManager::settle_round(std::uint64_t id) {
   std::vector<RcptOutcome> failed = std::move(e.failed);
   e.failed.clear();
   if (!e.pending.empty()) {
-    const sim::Time delay = retry_delay(e.attempts);
-    if (ctx_.engine.now() + delay - e.m.arrived > config_.retry.give_up) {
-      // Queued too long (RFC 5321 section 4.5.4.1): give up and tell the sender.
-      trace::Expired ex;
-      ex.attempts = e.attempts;
-      ex.queued_us = ctx_.engine.now() - e.m.arrived;
-      ex.give_up_us = config_.retry.give_up;
-      for (const auto& r : e.pending) {
-        ex.rcpts.push_back(r);
-        RcptOutcome o = e.last_error.count(r) ? e.last_error[r] : RcptOutcome{};
-        if (o.reply) ex.last_reply = o.reply;
-        o.kind = RcptOutcome::Kind::Permanent;
-        o.rcpt = r;
-        o.status = "4.4.7";  // RFC 3463: delivery time expired
-        if (o.diagnostic.empty()) o.diagnostic = "X-Postfix; delivery temporarily suspended: no answer";
-        failed.push_back(std::move(o));
-      }
-      state(ctx_, self(), e.m.msg, std::move(ex));
-      e.pending.clear();
+    const RetryConfig& r = config_.retry;
+    const sim::Time queued = ctx_.engine.now() - e.m.arrived;
+    if (queued >= r.give_up) {
+      // As Postfix's qmgr: the first attempt that ends at or after arrival + give_up and still
+      // leaves recipients deferred returns them (RFC 5321 section 4.5.4.1); never earlier.
+      expire(e, failed);
     } else {
-      e.next_retry = ctx_.engine.now() + delay;
-      for (const auto& r : e.pending) state_deferred(e, r);
+      e.next_retry = next_attempt(e);
+      for (const auto& rcpt : e.pending) state_deferred(e, rcpt);
+      if (r.delay_warning > 0 && !e.warned && queued >= r.delay_warning) warn_delayed(e);
       e.retry = ctx_.engine.at(e.next_retry, [this, id] { attempt(id); });
     }
   }
   if (!failed.empty()) bounce(e, failed);
   if (e.pending.empty()) entries_.erase(id);
+}
+
+void QueueManager::expire(Entry& e, std::vector<RcptOutcome>& failed) {
+  trace::Expired ex;
+  ex.attempts = e.attempts;
+  ex.queued_us = ctx_.engine.now() - e.m.arrived;
+  ex.give_up_us = config_.retry.give_up;
+  for (const auto& r : e.pending) {
+    ex.rcpts.push_back(r);
+    RcptOutcome o = e.last_error.count(r) ? e.last_error[r] : RcptOutcome{};
+    if (o.reply) ex.last_reply = o.reply;
+    o.kind = RcptOutcome::Kind::Permanent;
+    o.rcpt = r;
+    // The DSN reports the last deferral as it was (Postfix keeps its status and its words:
+    // "smtp; <the server's reply>" or what went wrong when no server replied).
+    if (o.status.empty()) o.status = "4.4.7";  // RFC 3463: delivery time expired
+    if (o.diagnostic.empty()) o.diagnostic = "X-Postfix; message delivery timed out";
+    failed.push_back(std::move(o));
+  }
+  state(ctx_, self(), e.m.msg, std::move(ex));
+  e.pending.clear();
+}
+
+void QueueManager::warn_delayed(Entry& e) {
+  e.warned = true;
+  if (e.m.mail_from.empty()) return;  // nobody to warn about a bounce
+  std::vector<RcptOutcome> delayed;
+  for (const auto& r : e.pending) {
+    RcptOutcome o = e.last_error.count(r) ? e.last_error[r] : RcptOutcome{};
+    o.rcpt = r;
+    if (o.status.empty() || o.status[0] != '4') o.status = "4.0.0";
+    delayed.push_back(std::move(o));
+  }
+  send_dsn(e, delayed, trace::DsnAction::Delayed);
 }
 
 void QueueManager::bounce(Entry& e, const std::vector<RcptOutcome>& failed) {
@@ -194,24 +228,35 @@ void QueueManager::bounce(Entry& e, const std::vector<RcptOutcome>& failed) {
     f.local = is_local(r.rcpt);
     state(ctx_, self(), e.m.msg, std::move(f));
   }
-  std::vector<std::string> rcpts;
-  for (const auto& r : failed) rcpts.push_back(r.rcpt);
   if (e.m.mail_from.empty()) {
     // RFC 5321 section 4.5.5: a bounce is never bounced.
+    std::vector<std::string> rcpts;
+    for (const auto& r : failed) rcpts.push_back(r.rcpt);
     state(ctx_, self(), e.m.msg, trace::BounceDiscarded{rcpts});
     return;
   }
+  send_dsn(e, failed, trace::DsnAction::Failed);
+}
+
+// One DSN (RFC 3464) from MAILER-DAEMON to the sender about these recipients.
+void QueueManager::send_dsn(Entry& e, const std::vector<RcptOutcome>& rcpts, trace::DsnAction action) {
+  const bool delayed = action == trace::DsnAction::Delayed;
   mime::DsnInfo dsn;
   dsn.reporting_mta = config_.host;
   dsn.original_sender = e.m.mail_from;
   dsn.arrival_date = sim::rfc5322_date(ctx_.start_epoch, e.m.arrived);
   dsn.date = sim::rfc5322_date(ctx_.start_epoch, ctx_.engine.now());
+  if (delayed) dsn.will_retry_until = sim::rfc5322_date(ctx_.start_epoch, e.m.arrived + config_.retry.give_up);
   dsn.message_id = "dsn." + e.m.queue_id + "." + std::to_string(ctx_.engine.now()) + "@" + config_.host;
-  for (const auto& r : failed)
-    dsn.recipients.push_back(mime::DsnRecipient{r.rcpt, "failed", r.status, r.remote_mta, r.diagnostic});
+  std::vector<std::string> addresses;
+  for (const auto& r : rcpts) {
+    addresses.push_back(r.rcpt);
+    dsn.recipients.push_back(
+        mime::DsnRecipient{r.rcpt, delayed ? "delayed" : "failed", r.status, r.remote_mta, r.diagnostic});
+  }
   dsn.original_message = header_section(e.m.content);
   QueuedMessage q;
-  q.queue_id = "B" + e.m.queue_id;
+  q.queue_id = (delayed ? "W" : "B") + e.m.queue_id;
   q.msg = ctx_.correlation.new_bounce_id(e.m.msg);
   q.mail_from = "";
   q.rcpts = {e.m.mail_from};
@@ -222,9 +267,9 @@ void QueueManager::bounce(Entry& e, const std::vector<RcptOutcome>& failed) {
   bc.dsn = q.msg;
   bc.of = e.m.msg;
   bc.to = e.m.mail_from;
-  bc.rcpts = rcpts;
-  bc.action = trace::DsnAction::Failed;
-  bc.subject = mime::dsn_subject();
+  bc.rcpts = addresses;
+  bc.action = action;
+  bc.subject = mime::dsn_subject(delayed);
   bc.message_id = dsn.message_id;
   state(ctx_, self(), e.m.msg, std::move(bc));
   ctx_.engine.after(ctx_.processing_delay, [this, q = std::move(q)]() mutable { enqueue(std::move(q)); });
@@ -246,6 +291,7 @@ void QueueManager::crash() {
 void QueueManager::restart() {
   if (up_) return;  // already running: a rescan would start a second delivery of everything
   up_ = true;
+  started_ = ctx_.engine.now();  // a restarted qmgr scans its deferred queue from now on
   // Like a restarted Postfix, rescan the queue: everything gets an attempt now.
   for (auto& [id, e] : entries_) {
     const std::uint64_t eid = id;

@@ -36,12 +36,16 @@ class QueueManager : public QueueSink {
     sim::TimerId retry;
     sim::Time next_retry = -1;
     std::vector<RcptOutcome> failed;  // permanent failures of this round, for one DSN
+    bool warned = false;  // the one delay warning DSN has been sent
   };
   void attempt(std::uint64_t id);
   void settle_round(std::uint64_t id);
+  void expire(Entry& e, std::vector<RcptOutcome>& failed);
   void bounce(Entry& e, const std::vector<RcptOutcome>& failed);
+  void warn_delayed(Entry& e);
+  void send_dsn(Entry& e, const std::vector<RcptOutcome>& rcpts, trace::DsnAction action);
   bool is_local(const std::string& rcpt) const;
-  sim::Time retry_delay(int attempts) const;
+  sim::Time next_attempt(const Entry& e) const;
   trace::Actor self() const { return trace::Actor{trace::Agent::MTA, config_.host}; }
   void state_deferred(const Entry& e, const std::string& rcpt);
 
@@ -54,6 +58,7 @@ class QueueManager : public QueueSink {
   std::uint64_t next_id_ = 1;
   std::uint64_t epoch_ = 0;
   bool up_ = true;
+  sim::Time started_ = 0;  // deferred-queue scans happen every queue_run_delay from here
 };
 
 }  // namespace mailsim::agents

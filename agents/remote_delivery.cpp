@@ -26,6 +26,38 @@ trace::NetFailure net_failure(sim::NetError e) {
   return trace::NetFailure::Unreachable;
 }
 
+// Postfix's words (smtp_proto.c) for what the client was doing when a session ended without
+// a reply: they become the Diagnostic-Code of a later DSN, as Postfix writes it.
+const char* while_doing(const std::string& stage) {
+  if (stage == "greeting") return "receiving the initial server greeting";
+  if (stage == "ehlo") return "performing the EHLO handshake";
+  if (stage == "auth") return "performing the AUTH handshake";
+  if (stage == "mail") return "sending MAIL FROM";
+  if (stage == "rcpt") return "sending RCPT TO";
+  if (stage == "data") return "sending DATA command";
+  if (stage == "content") return "sending end of data -- message may be sent more than once";
+  return "sending QUIT";
+}
+
+// "X-Postfix; conversation with HOST[IP] timed out while …" or "lost connection with …".
+std::string silent_session(const std::string& host, std::uint32_t address, bool timed_out, const std::string& stage) {
+  const std::string peer = host + "[" + dns::format_ipv4(address) + "]";
+  return std::string("X-Postfix; ") + (timed_out ? "conversation with " + peer + " timed out while "
+                                                 : "lost connection with " + peer + " while ") +
+         while_doing(stage);
+}
+
+// Postfix's (the C library's) words for a failed connect.
+const char* connect_error(sim::NetError e) {
+  switch (e) {
+    case sim::NetError::Refused: return "Connection refused";
+    case sim::NetError::Unreachable: return "No route to host";
+    case sim::NetError::TimedOut: return "Connection timed out";
+    case sim::NetError::Reset: return "Connection reset by peer";
+  }
+  return "Network is unreachable";
+}
+
 RcptOutcome dns_outcome(const MxResult& r) {
   RcptOutcome o;
   o.kind = r.outcome == MxResult::Outcome::Permanent ? RcptOutcome::Kind::Permanent : RcptOutcome::Kind::Transient;
@@ -118,7 +150,7 @@ void RemoteDelivery::try_target(std::shared_ptr<DeliveryJob> job, std::vector<Mx
           err.status = "4.4.1";
           err.remote_mta = target.host;
           err.diagnostic = "X-Postfix; connect to " + target.host + "[" + dns::format_ipv4(target.address) +
-                           "]:25: " + sim::to_string(*o.net_error);
+                           "]:25: " + connect_error(*o.net_error);
           return try_target(job, targets, i + 1, std::move(err), done);
         }
         const auto& res = o.result;
@@ -133,9 +165,14 @@ void RemoteDelivery::try_target(std::shared_ptr<DeliveryJob> job, std::vector<Mx
             err.net_error = trace::NetFailure::TimedOut;
           else
             err.reply = reply_info(res.last_reply);
-          err.status = res.last_reply.enhanced.empty() ? "4.4.2" : res.last_reply.enhanced;
           err.remote_mta = target.host;
-          err.diagnostic = "smtp; " + res.last_reply.summary();
+          if (err.reply) {
+            err.status = res.last_reply.enhanced.empty() ? "4.0.0" : res.last_reply.enhanced;
+            err.diagnostic = "smtp; " + res.last_reply.summary();
+          } else {
+            err.status = "4.4.2";  // RFC 3463: bad connection
+            err.diagnostic = silent_session(target.host, target.address, res.timed_out, res.stage);
+          }
           return try_target(job, targets, i + 1, std::move(err), done);
         }
         std::vector<RcptOutcome> out;
@@ -150,12 +187,15 @@ void RemoteDelivery::try_target(std::shared_ptr<DeliveryJob> job, std::vector<Mx
           // A recipient the server had accepted, when the session then died (no reply after
           // the dot, a reset): what happened is the silence, not a reply the client made up.
           const bool ended_by_session = reply == res.last_reply && (res.timed_out || res.outcome == O::ConnectionLost);
-          if (ended_by_session)
+          if (ended_by_session) {
             r.net_error = res.timed_out ? trace::NetFailure::TimedOut : trace::NetFailure::Reset;
-          else
+            r.diagnostic = silent_session(target.host, target.address, res.timed_out, res.stage);
+            r.status = "4.4.2";
+          } else {
             r.reply = reply_info(reply);
-          r.diagnostic = "smtp; " + reply.summary();
-          r.status = reply.enhanced.empty() ? (reply.permanent() ? "5.0.0" : "4.0.0") : reply.enhanced;
+            r.diagnostic = "smtp; " + reply.summary();
+            r.status = reply.enhanced.empty() ? (reply.permanent() ? "5.0.0" : "4.0.0") : reply.enhanced;
+          }
           if (res.outcome == O::Delivered && reply.positive()) {
             r.kind = RcptOutcome::Kind::Relayed;
             state(ctx_, self(), job->msg, trace::Relayed{rcpt, target.host, reply_info(reply)}, o.conn);

@@ -124,6 +124,8 @@ std::string compose_dsn(const DsnInfo& in) {
     if (!r.diagnostic.empty()) status += fold_field("Diagnostic-Code", typed(r.diagnostic, "smtp"));
     if (!in.date.empty() && r.action != "delayed")
       status += fold_field("Last-Attempt-Date", seven_bit_line(in.date));
+    if (!in.will_retry_until.empty() && r.action == "delayed")
+      status += fold_field("Will-Retry-Until", seven_bit_line(in.will_retry_until));
   }
 
   std::string text = text_entity(human_text(in, all_delayed));

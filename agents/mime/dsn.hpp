@@ -19,6 +19,7 @@ struct DsnInfo {
   std::string original_envelope_id;  // optional (ENVID)
   std::string arrival_date;          // optional
   std::string date;                  // Date of the DSN itself
+  std::string will_retry_until;      // delayed recipients: when the MTA gives up (RFC 3464 §2.3.9)
   std::string message_id;            // without <>
   std::vector<DsnRecipient> recipients;
   std::string original_message;  // full original or just its header section; may be empty

@@ -1,4 +1,7 @@
 // Section parser: /servers (one provider's mail server each).
+#include <algorithm>
+#include <vector>
+
 #include "cli/lib/scenario_sections.hpp"
 
 namespace mailsim::app::detail {
@@ -20,14 +23,43 @@ std::optional<sim::Time> scaled_duration(LoadContext& c, const json& obj, const 
 }
 
 void parse_retry(LoadContext& c, const json& rj, const std::string& rp, agents::RetryConfig& r) {
+  using Schedule = agents::RetryConfig::Schedule;
+  // Each schedule has its own knobs; without "schedule", the knobs given say which one.
+  const std::vector<const char*> fixed_keys{"first", "interval", "backoff", "max_interval"};
+  const std::vector<const char*> postfix_keys{"minimal_backoff", "maximal_backoff", "queue_run_delay"};
+  const auto any_of = [&](const std::vector<const char*>& keys) {
+    return std::any_of(keys.begin(), keys.end(), [&](const char* k) { return member(rj, k) != nullptr; });
+  };
+  const auto named = text(rj, "schedule");
+  r.schedule = named ? (*named == "fixed" ? Schedule::Fixed : Schedule::Postfix)
+                     : (any_of(fixed_keys) && !any_of(postfix_keys) ? Schedule::Fixed : Schedule::Postfix);
+  // A knob of the other schedule would silently do nothing: say so.
+  const bool fixed = r.schedule == Schedule::Fixed;
+  for (const char* k : fixed ? postfix_keys : fixed_keys)
+    if (member(rj, k))
+      c.diag.error(rp + "/" + k,
+                   std::string("\"") + k + "\" belongs to the " + (fixed ? "postfix" : "fixed") +
+                       " retry schedule, but this one is " + (fixed ? "fixed" : "postfix"),
+                   fixed ? "minimal_backoff, maximal_backoff and queue_run_delay need \"schedule\": \"postfix\""
+                         : "first, interval, backoff and max_interval need \"schedule\": \"fixed\"");
   if (const auto v = scaled_duration(c, rj, "first", rp, r.first)) r.first = *v;
   if (const auto v = scaled_duration(c, rj, "interval", rp, r.interval)) r.interval = *v;
   if (const auto v = scaled_duration(c, rj, "max_interval", rp, r.max_interval)) r.max_interval = *v;
+  if (const auto v = scaled_duration(c, rj, "minimal_backoff", rp, r.minimal_backoff)) r.minimal_backoff = *v;
+  if (const auto v = scaled_duration(c, rj, "maximal_backoff", rp, r.maximal_backoff)) r.maximal_backoff = *v;
+  if (const auto v = scaled_duration(c, rj, "queue_run_delay", rp, r.queue_run_delay)) r.queue_run_delay = *v;
   if (const auto v = scaled_duration(c, rj, "give_up", rp, r.give_up)) r.give_up = *v;
+  if (const auto v = scaled_duration(c, rj, "delay_warning", rp, r.delay_warning)) r.delay_warning = *v;
   r.backoff = number(rj, "backoff").value_or(r.backoff);
-  for (const char* k : {"first", "interval"})
-    if (member(rj, k) && (std::string(k) == "first" ? r.first : r.interval) <= 0 && !c.diag.has_error_at(rp + "/" + k))
-      c.diag.error(rp + "/" + k, "a retry time of 0 would retry for ever at once", "more than 0, such as \"30m\"");
+  for (const char* k : {"first", "interval", "minimal_backoff", "queue_run_delay"}) {
+    const std::string key = k;
+    const sim::Time v = key == "first" ? r.first : key == "interval" ? r.interval
+                      : key == "minimal_backoff" ? r.minimal_backoff : r.queue_run_delay;
+    if (member(rj, k) && v <= 0 && !c.diag.has_error_at(rp + "/" + key))
+      c.diag.error(rp + "/" + key, "a retry time of 0 would retry for ever at once", "more than 0, such as \"30m\"");
+  }
+  if (member(rj, "maximal_backoff") && r.maximal_backoff < r.minimal_backoff && !c.diag.has_error_at(rp + "/maximal_backoff"))
+    c.diag.error(rp + "/maximal_backoff", "shorter than minimal_backoff", "at least minimal_backoff (default 300s)");
 }
 
 void parse_policy(LoadContext& c, const json& pj, const std::string& pp, agents::PolicyConfig& pol) {

@@ -82,6 +82,10 @@ World::World(const Scenario& scenario, RunOptions options)
     cfg.retry.interval = scaled(cfg.retry.interval, k);
     cfg.retry.max_interval = scaled(cfg.retry.max_interval, k);
     cfg.retry.give_up = scaled(cfg.retry.give_up, k);
+    cfg.retry.minimal_backoff = scaled(cfg.retry.minimal_backoff, k);
+    cfg.retry.maximal_backoff = scaled(cfg.retry.maximal_backoff, k);
+    cfg.retry.queue_run_delay = scaled(cfg.retry.queue_run_delay, k);
+    cfg.retry.delay_warning = scaled(cfg.retry.delay_warning, k);
     cfg.policy.greylist_delay = scaled(cfg.policy.greylist_delay, k);
     const sim::HostId host = *net_.find_host(cfg.host);
     if (cfg.external) {
