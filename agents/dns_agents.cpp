@@ -120,6 +120,39 @@ void Resolver::attempt(std::shared_ptr<PendingQuery> q) {
 
 void Resolver::resolve_mail_hosts(const std::string& domain, const std::string& msg,
                                   std::function<void(MxResult)> done) {
+  std::string key = domain;
+  for (auto& ch : key) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  if (auto it = mx_cache_.find(key); it != mx_cache_.end()) {
+    if (ctx_.engine.now() < it->second.expires) {
+      MxResult r = it->second.result;
+      r.cached = true;  // no DNS packets
+      ctx_.engine.after(0, [done = std::move(done), r = std::move(r)] { done(r); });
+      return;
+    }
+    mx_cache_.erase(it);
+  }
+  auto [waiting, first] = mx_waiting_.try_emplace(key);
+  waiting->second.push_back(std::move(done));
+  if (!first) return;  // a lookup of this domain is already on its way
+  const std::uint64_t epoch = epoch_;
+  look_up_mail_hosts(domain, msg, [this, key, epoch](MxResult r) {
+    if (epoch != epoch_) return;
+    if (r.outcome == MxResult::Outcome::Ok && r.ttl > 0)
+      mx_cache_[key] = CachedMx{r, ctx_.engine.now() + static_cast<sim::Time>(r.ttl) * sim::kSecond};
+    auto node = mx_waiting_.extract(key);
+    if (node.empty()) return;
+    for (auto& d : node.mapped()) d(r);
+  });
+}
+
+void Resolver::crash() {
+  ++epoch_;
+  mx_cache_.clear();
+  mx_waiting_.clear();
+}
+
+void Resolver::look_up_mail_hosts(const std::string& domain, const std::string& msg,
+                                  std::function<void(MxResult)> done) {
   query(domain, dns::Type::MX, msg, [this, domain, msg, done](Answer a) {
     auto result = std::make_shared<MxResult>();
     if (a.timed_out || a.message.rcode == dns::Rcode::ServFail) {
@@ -138,6 +171,10 @@ void Resolver::resolve_mail_hosts(const std::string& domain, const std::string& 
     std::vector<dns::Record> mx;
     for (const auto& r : a.message.answers)
       if (r.type == dns::Type::MX) mx.push_back(r);
+    // An implicit MX is cached by the A record's TTL alone; a NODATA answer's own TTL
+    // (the SOA minimum) is not modelled.
+    result->ttl = mx.empty() ? 0xffffffffu : mx.front().ttl;
+    for (const auto& r : mx) result->ttl = std::min(result->ttl, r.ttl);
     if (mx.empty()) {
       // RFC 5321 section 5.1: no MX, so the domain itself is the implicit MX (preference 0).
       result->targets.push_back(MxTarget{domain, 0, 0});
@@ -180,6 +217,7 @@ void Resolver::resolve_addresses(std::shared_ptr<MxResult> result, std::size_t i
   for (const auto& r : additional) {
     if (r.type == dns::Type::A && same_name(r.name, t.host)) {
       t.address = r.address;
+      result->ttl = std::min(result->ttl, r.ttl);
       return resolve_addresses(result, i + 1, std::move(additional), msg, std::move(done));
     }
   }
@@ -190,6 +228,7 @@ void Resolver::resolve_addresses(std::shared_ptr<MxResult> result, std::size_t i
     for (const auto& r : a.message.answers)
       if (r.type == dns::Type::A) {
         result->targets[i].address = r.address;
+        result->ttl = std::min(result->ttl, r.ttl);
         break;
       }
     resolve_addresses(result, i + 1, std::move(additional), msg, std::move(done));

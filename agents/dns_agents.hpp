@@ -2,6 +2,7 @@
 // The DNS server (authoritative for the whole simulated Internet, on UDP port 53) and the
 // stub resolver an MTA uses to find where a domain's mail goes (RFC 5321 section 5.1).
 #include <functional>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -35,14 +36,20 @@ struct MxResult {
   bool implicit = false;          // no MX record: the domain's own address (RFC 5321 section 5.1)
   trace::MxFailure failure = trace::MxFailure::Timeout;  // when not Ok
   std::string reason;             // why it failed, in Postfix's words, for DSNs
+  std::uint32_t ttl = 0;          // seconds the answer may be kept: the least TTL of its records
+  bool cached = false;            // from the resolver's cache: no query was sent
 };
 
 class Resolver {
  public:
   Resolver(Context& ctx, sim::HostId host, trace::Actor self, std::uint32_t server_address, std::string server_host);
   // Looks up MX (falling back to the domain's own A record when it has no MX) and the
-  // addresses of the exchanges; calls `done` exactly once.
+  // addresses of the exchanges; calls `done` exactly once, never from inside this call.
+  // Like a caching resolver, an answer is kept for its TTL and concurrent lookups of one
+  // domain share a single query.
   void resolve_mail_hosts(const std::string& domain, const std::string& msg, std::function<void(MxResult)> done);
+  // Host crash: the cache and the lookups in flight are forgotten.
+  void crash();
 
   struct Answer {
     bool timed_out = false;
@@ -54,6 +61,15 @@ class Resolver {
   void resolve_addresses(std::shared_ptr<MxResult> result, std::size_t i, std::vector<dns::Record> additional,
                          const std::string& msg, std::function<void(MxResult)> done);
   void attempt(std::shared_ptr<struct PendingQuery> q);
+  void look_up_mail_hosts(const std::string& domain, const std::string& msg, std::function<void(MxResult)> done);
+
+  struct CachedMx {
+    MxResult result;
+    sim::Time expires = 0;
+  };
+  std::map<std::string, CachedMx> mx_cache_;  // by lower-case domain
+  std::map<std::string, std::vector<std::function<void(MxResult)>>> mx_waiting_;
+  std::uint64_t epoch_ = 0;
 
   Context& ctx_;
   sim::HostId host_;

@@ -39,6 +39,22 @@ struct RetryConfig {
   sim::Time delay_warning = 0;        // Postfix delay_warning_time
 };
 
+// How the MTA's client role spreads its deliveries, with Postfix's qmgr defaults. A
+// destination is a recipient domain (or the smarthost). At most `concurrency_limit` sessions
+// at once per destination, starting at `initial_concurrency`: each delivery whose session
+// worked adds 1/window, each whole step grows the window by one; a session that could not be
+// had (no connection, no greeting, lost, a failed lookup) adds 1/window to the failed cohorts
+// and shrinks the window; `failed_cohort_limit` failed cohorts in a row make the destination
+// dead for `dead_pause`: its waiting mail is deferred without an attempt. One SMTP
+// transaction carries at most `recipient_limit` recipients.
+struct DeliveryConfig {
+  std::size_t initial_concurrency = 5;   // initial_destination_concurrency
+  std::size_t concurrency_limit = 20;    // default_destination_concurrency_limit
+  std::size_t recipient_limit = 50;      // default_destination_recipient_limit
+  double failed_cohort_limit = 1.0;      // default_destination_concurrency_failed_cohort_limit
+  sim::Time dead_pause = 300 * sim::kSecond;  // Postfix unthrottles after minimal_backoff_time
+};
+
 struct PolicyConfig {
   std::size_t max_message_size = 10 * 1024 * 1024;
   std::size_t max_recipients = 100;
@@ -64,6 +80,7 @@ struct MailServerConfig {
   std::uint32_t dns_address = 0;
   std::string dns_host;
   RetryConfig retry;
+  DeliveryConfig delivery;
   PolicyConfig policy;
 };
 

@@ -37,6 +37,7 @@ class MailServer {
   Resolver resolver_;
   Mda mda_;
   RemoteDelivery remote_;
+  DestinationQueues destinations_;
   std::unique_ptr<QueueManager> qmgr_;
   std::unique_ptr<SmtpListener> smtpd_, msa_;
   std::unique_ptr<Pop3Agent> pop3d_;

@@ -22,8 +22,8 @@ std::string header_section(const std::string& content) {
 }  // namespace
 
 QueueManager::QueueManager(Context& ctx, sim::HostId host, const MailServerConfig& config, Mda& mda,
-                           RemoteDelivery& remote)
-    : ctx_(ctx), host_(host), config_(config), mda_(mda), remote_(remote), started_(ctx.engine.now()) {}
+                           DestinationQueues& destinations)
+    : ctx_(ctx), host_(host), config_(config), mda_(mda), destinations_(destinations), started_(ctx.engine.now()) {}
 
 std::size_t QueueManager::active() const {
   return static_cast<std::size_t>(std::count_if(entries_.begin(), entries_.end(), [](const auto& kv) { return kv.second.in_flight > 0; }));
@@ -107,7 +107,15 @@ void QueueManager::attempt(std::uint64_t id) {
         break;
     }
   }
-  for (auto& [domain, rcpts] : remote_groups) {
+  // One SMTP transaction per destination and at most recipient_limit recipients
+  // (Postfix's default_destination_recipient_limit).
+  const std::size_t per_delivery = std::max<std::size_t>(1, config_.delivery.recipient_limit);
+  std::vector<std::pair<std::string, std::vector<std::string>>> deliveries;
+  for (auto& [domain, all] : remote_groups)
+    for (std::size_t i = 0; i < all.size(); i += per_delivery)
+      deliveries.emplace_back(domain, std::vector<std::string>(all.begin() + static_cast<std::ptrdiff_t>(i),
+                                                               all.begin() + static_cast<std::ptrdiff_t>(std::min(all.size(), i + per_delivery))));
+  for (auto& [domain, rcpts] : deliveries) {
     ++e.in_flight;
     DeliveryJob job{e.m.msg, e.m.mail_from, rcpts, domain == "*" ? domain_of(rcpts.front()) : domain, e.m.content};
     trace::RelayAttempt fact;
@@ -123,7 +131,7 @@ void QueueManager::attempt(std::uint64_t id) {
     if (e.m.submitted) fact.roles.push_back(trace::MtaRole::Intermediary);
     state(ctx_, self(), e.m.msg, std::move(fact));
     const std::uint64_t epoch = e.epoch;
-    remote_.deliver(std::move(job), [this, id, epoch](std::vector<RcptOutcome> results) {
+    destinations_.deliver(domain, std::move(job), [this, id, epoch](std::vector<RcptOutcome> results) {
       auto it2 = entries_.find(id);
       if (it2 == entries_.end() || it2->second.epoch != epoch || !up_) return;  // lost in a crash
       Entry& en = it2->second;

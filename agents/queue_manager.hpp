@@ -11,13 +11,14 @@
 
 #include "agents/mda.hpp"
 #include "agents/queue.hpp"
-#include "agents/remote_delivery.hpp"
+#include "agents/destination_queues.hpp"
 
 namespace mailsim::agents {
 
 class QueueManager : public QueueSink {
  public:
-  QueueManager(Context& ctx, sim::HostId host, const MailServerConfig& config, Mda& mda, RemoteDelivery& remote);
+  QueueManager(Context& ctx, sim::HostId host, const MailServerConfig& config, Mda& mda,
+               DestinationQueues& destinations);
   void enqueue(QueuedMessage m) override;
   // Host crash: attempts in flight are forgotten; restart() schedules every entry again.
   void crash();
@@ -53,7 +54,7 @@ class QueueManager : public QueueSink {
   sim::HostId host_;
   const MailServerConfig& config_;
   Mda& mda_;
-  RemoteDelivery& remote_;
+  DestinationQueues& destinations_;
   std::map<std::uint64_t, Entry> entries_;
   std::uint64_t next_id_ = 1;
   std::uint64_t epoch_ = 0;

@@ -86,12 +86,14 @@ void RemoteDelivery::deliver(DeliveryJob job, std::function<void(std::vector<Rcp
             trace::MxFailed{shared->domain, r.failure, r.outcome == MxResult::Outcome::Permanent});
       return done(all_rcpts(shared->rcpts, dns_outcome(r)));
     }
-    trace::MxAnswer answer;
-    answer.domain = shared->domain;
-    answer.implicit = r.implicit;
-    for (const auto& t : r.targets)
-      answer.exchangers.push_back(trace::Exchanger{t.host, t.preference, dns::format_ipv4(t.address)});
-    state(ctx_, self(), shared->msg, std::move(answer));
+    if (!r.cached) {  // an answer the resolver still had is no news: nobody was asked
+      trace::MxAnswer answer;
+      answer.domain = shared->domain;
+      answer.implicit = r.implicit;
+      for (const auto& t : r.targets)
+        answer.exchangers.push_back(trace::Exchanger{t.host, t.preference, dns::format_ipv4(t.address)});
+      state(ctx_, self(), shared->msg, std::move(answer));
+    }
     // Never deliver to ourselves through MX: that would be a mail loop.
     std::vector<MxTarget> targets;
     for (auto& t : r.targets)

@@ -62,6 +62,19 @@ void parse_retry(LoadContext& c, const json& rj, const std::string& rp, agents::
     c.diag.error(rp + "/maximal_backoff", "shorter than minimal_backoff", "at least minimal_backoff (default 300s)");
 }
 
+void parse_delivery(LoadContext& c, const json& dj, const std::string& dp, agents::DeliveryConfig& d) {
+  d.initial_concurrency = static_cast<std::size_t>(whole(dj, "initial_concurrency", d.initial_concurrency, 1, 1000));
+  d.concurrency_limit = static_cast<std::size_t>(whole(dj, "concurrency_limit", d.concurrency_limit, 1, 1000));
+  d.recipient_limit = static_cast<std::size_t>(whole(dj, "recipient_limit", d.recipient_limit, 1, 100000));
+  d.failed_cohort_limit = number(dj, "failed_cohort_limit").value_or(d.failed_cohort_limit);
+  if (const auto v = scaled_duration(c, dj, "dead_pause", dp, d.dead_pause)) d.dead_pause = *v;
+  if (d.initial_concurrency > d.concurrency_limit && member(dj, "initial_concurrency"))
+    c.diag.error(dp + "/initial_concurrency", "more than concurrency_limit (" + std::to_string(d.concurrency_limit) + ")",
+                 "at most concurrency_limit (default 20)");
+  if (member(dj, "dead_pause") && d.dead_pause <= 0 && !c.diag.has_error_at(dp + "/dead_pause"))
+    c.diag.error(dp + "/dead_pause", "a pause of 0 would try a dead destination again at once", "more than 0, such as \"300s\"");
+}
+
 void parse_policy(LoadContext& c, const json& pj, const std::string& pp, agents::PolicyConfig& pol) {
   if (const json* v = member(pj, "max_message_size"); v && !c.diag.has_error_at(pp + "/max_message_size")) {
     const auto size = parse_size(*v);
@@ -131,6 +144,8 @@ void parse_servers(const json& root, LoadContext& c) {
       }
     }
     if (const json* rj = member(sj, "retry"); rj && rj->is_object()) parse_retry(c, *rj, p + "/retry", cfg.retry);
+    if (const json* dj = member(sj, "delivery"); dj && dj->is_object())
+      parse_delivery(c, *dj, p + "/delivery", cfg.delivery);
     if (const json* pj = member(sj, "policy"); pj && pj->is_object()) parse_policy(c, *pj, p + "/policy", cfg.policy);
     c.server_index[cfg.host] = c.s.servers.size();
     c.s.servers.push_back(std::move(cfg));

@@ -86,6 +86,7 @@ World::World(const Scenario& scenario, RunOptions options)
     cfg.retry.maximal_backoff = scaled(cfg.retry.maximal_backoff, k);
     cfg.retry.queue_run_delay = scaled(cfg.retry.queue_run_delay, k);
     cfg.retry.delay_warning = scaled(cfg.retry.delay_warning, k);
+    cfg.delivery.dead_pause = scaled(cfg.delivery.dead_pause, k);
     cfg.policy.greylist_delay = scaled(cfg.policy.greylist_delay, k);
     const sim::HostId host = *net_.find_host(cfg.host);
     if (cfg.external) {

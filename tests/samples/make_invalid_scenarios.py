@@ -252,6 +252,10 @@ mutate("traffic-stop-before-start", ["/traffic/stop: traffic stops before it sta
 mutate("traffic-message-id-clash", ['/messages/0/id: message id "t1" is the name of a generated message'], both(setv(["messages", 0, "id"], "t1"), traffic()))
 mutate("traffic-attachment-type", ['/traffic/flows/0/attachments/types/0/type: the text "pdf" is not valid'], traffic({"attachments": {"probability": 0.5, "types": [{"type": "pdf"}]}}))
 
+mutate("servers-retry-mixed-schedules", ['/servers/0/retry/minimal_backoff: "minimal_backoff" belongs to the postfix retry schedule'], setv(["servers", 0, "retry"], {"schedule": "fixed", "minimal_backoff": "5m"}))
+mutate("servers-delivery-initial-above-limit", ["/servers/0/delivery/initial_concurrency: more than concurrency_limit (3)"], setv(["servers", 0, "delivery"], {"initial_concurrency": 5, "concurrency_limit": 3}))
+mutate("servers-delivery-key-typo", ['/servers/0/delivery/concurency_limit: unknown key "concurency_limit"', 'did you mean "concurrency_limit"?'], setv(["servers", 0, "delivery"], {"concurency_limit": 3}))
+
 if __name__ == "__main__":
     if os.path.isdir(OUT):
         for f in os.listdir(OUT):
