@@ -33,7 +33,7 @@ KEY_FACTS = {
                   "como servidor de otro MTA, acepta el mensaje de mail.example.org",
                   "El programa de correo de bob@example.com guarda una copia local"],
     "greylisting": ["aplica la lista gris a bob@example.com", "451 4.7.1",
-                    "Lo reintentará a los 10 min 5,302 s", "(intento 2)",
+                    "Lo reintentará a los 10 min (ha fallado el intento 1)", "(intento 2)",
                     "comprueba que bob@example.com existe y acepta el mensaje"],
     "host-crash": ["El servidor mail.example.com deja de funcionar.",
                    "No puede saber si mail.example.com se ha quedado con el mensaje",
