@@ -182,15 +182,21 @@ def check(case, i, path, rc, stderr, trace_path, summary_path):
     t = summary["totals"]
     case.assertEqual(t["submitted"], t["delivered"] + t["bounced"] + t["queued"] + t["rejected"], (where, t))
     counts = {s: 0 for s in STATUSES}
+    cut_off = 0  # recipients of messages still being submitted when the run stopped (until)
     for m in summary["messages"]:
         for r in m["recipients"]:
+            if r["status"] == "planned" and m["composed_us"] is not None and m["submitted_us"] is None:
+                # The MUA was still talking to its MSA (over a lossy link) at the end: the
+                # message was never submitted, so it is in no total; that is not a loss.
+                cut_off += 1
+                continue
             case.assertIn(r["status"], STATUSES, (where, m["id"], r))
             counts[r["status"]] += 1
             if r["status"] == "queued":
                 case.assertIn("next_retry_us", r, (where, m["id"], r))
     scenario_ids = {m["id"] for m in trace["messages"]}
     planned = sum(len(m["recipients"]) for m in summary["messages"] if m["id"] in scenario_ids)
-    case.assertEqual(planned, t["submitted"], where)
+    case.assertEqual(planned - cut_off, t["submitted"], where)
     events = trace["events"]
     case.assertEqual([e["seq"] for e in events], list(range(len(events))), where)
     times = [e["time_us"] for e in events]
