@@ -31,6 +31,8 @@ int main(int argc, char** argv) {
   run_cmd->add_option("--summary", run.summary_out, "Write the summary as JSON to this file");
   run_cmd->add_option("--export", run.export_dir, "Write mailboxes and MUA copies as Maildir folders here");
   run_cmd->add_option("--pcap", run.pcap_out, "Write the simulated traffic as a pcap capture (Wireshark)");
+  run_cmd->add_option("--trace-packets", run.packets_out,
+                      "Write every TCP segment and UDP datagram (JSON) for the viewer's lower-layer view (visualize --packets)");
   run_cmd->add_flag("--no-content", run.no_content, "Leave message bodies out of the trace");
   run_cmd->add_option("--external-timeout", run.external_timeout,
                       "Seconds a real (\"external\") SMTP server may stay silent before the simulated client gives up "
@@ -107,7 +109,7 @@ int main(int argc, char** argv) {
   gen_cmd->add_option("--size", gen.size, "Octets each user writes, e.g. 2000 or 20KB (default 2000)");
   gen_cmd->add_option("--sigma", gen.sigma, "With --size: lognormal sizes of that median and this sigma");
 
-  std::string viz_trace, viz_out = "-", viz_format = "html", viz_lang = "en", viz_message, viz_quiz;
+  std::string viz_trace, viz_out = "-", viz_format = "html", viz_lang = "en", viz_message, viz_quiz, viz_packets;
   auto* viz_cmd = app.add_subcommand("visualize", "Turn a trace into a lesson (HTML viewer) or a static picture");
   viz_cmd->add_option("TRACE", viz_trace, "Trace file written by run --trace")->required();
   viz_cmd->add_option("-o,--output", viz_out, "Output file ('-' for standard output)");
@@ -115,6 +117,7 @@ int main(int argc, char** argv) {
                       "html, svg, mermaid, dot, text, handout, worksheet, answers (the last three also as -md: Markdown)")
       ->check(CLI::IsMember({"html", "svg", "mermaid", "dot", "text", "handout", "handout-md", "worksheet", "worksheet-md",
                              "answers", "answers-md"}));
+  viz_cmd->add_option("--packets", viz_packets, "Packets written by run --trace-packets: the viewer's lower-layer view");
   viz_cmd->add_option("--quiz", viz_quiz, "Questions for the viewer's quiz and the worksheet (JSON; default: one per step)");
   viz_cmd->add_option("--lang", viz_lang, "Language of the lesson: en or es")->check(CLI::IsMember({"en", "es"}));
   viz_cmd->add_option("--message", viz_message, "Show only this message (its scenario id, e.g. m1)");
@@ -182,6 +185,19 @@ int main(int argc, char** argv) {
             return kExitInvalidInput;
           }
         }
+        if (!viz_packets.empty()) {
+          std::ifstream pf(viz_packets, std::ios::binary);
+          if (!pf) {
+            std::cerr << "mailsim: " << mailsim::text::terminal_safe(viz_packets) << ": cannot read the packets file\n";
+            return kExitInvalidInput;
+          }
+          try {
+            o.packets = nlohmann::json::parse(pf);
+          } catch (const nlohmann::json::parse_error& e) {
+            std::cerr << "mailsim: " << mailsim::text::terminal_safe(viz_packets) << ": not JSON: " << mailsim::text::terminal_safe_lines(e.what()) << "\n";
+            return kExitInvalidInput;
+          }
+        }
         nlohmann::json trace;
         try {
           trace = mailsim::viz::load_trace(viz_trace);
@@ -197,6 +213,9 @@ int main(int argc, char** argv) {
           if (!f || !(f << out)) throw std::runtime_error("cannot write " + viz_out);
         }
         return kExitOk;
+      } catch (const mailsim::viz::PacketsError& e) {
+        std::cerr << "mailsim: " << mailsim::text::terminal_safe(viz_packets) << ": " << mailsim::text::terminal_safe_lines(e.what()) << "\n";
+        return kExitInvalidInput;
       } catch (const mailsim::viz::QuizError& e) {
         std::cerr << "mailsim: " << mailsim::text::terminal_safe(viz_quiz) << ": " << mailsim::text::terminal_safe_lines(e.what()) << "\n";
         return kExitInvalidInput;

@@ -10,6 +10,7 @@
 #include "visualize/i18n.hpp"
 #include "visualize/inspect.hpp"
 #include "visualize/layout.hpp"
+#include "visualize/packets.hpp"
 #include "visualize/quiz.hpp"
 #include "visualize/render.hpp"
 #include "visualize/tell.hpp"
@@ -106,6 +107,8 @@ nlohmann::json view_model(const Model& m, const Options& opt) {
   v["transient"] = kTransientColour;
   // The quiz (the viewer's quiz mode): the same questions as the worksheet.
   v["quiz"] = quiz_json(m, make_quiz(m, opt.quiz));
+  // The lower-layer view (run --trace-packets, visualize --packets): empty without a file.
+  v["packets"] = opt.packets ? packets_view(*opt.packets) : nlohmann::json::array();
   return v;
 }
 

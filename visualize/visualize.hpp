@@ -21,6 +21,7 @@ struct Options {
   std::optional<std::string> message;  // restrict to one scenario message id
   Lang lang = Lang::En;
   std::optional<nlohmann::json> quiz;  // a teacher's questions (visualize/quiz.hpp); else one per step
+  std::optional<nlohmann::json> packets;  // run --trace-packets: the viewer's lower-layer view
 };
 
 // A trace that does not follow docs/trace-format.md. A problem at one place of the trace
@@ -44,6 +45,13 @@ class TraceError : public std::runtime_error {
 // A teacher's quiz file (Options::quiz) that cannot be used: what() names the place and the
 // reason, e.g. "questions[1].seq: event #12 is not a client command ("ask": "command" needs one)".
 class QuizError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// A packets file (Options::packets, from run --trace-packets) that does not follow its format:
+// what() names the place, e.g. "packets[3].len: expected a number".
+class PacketsError : public std::runtime_error {
  public:
   using std::runtime_error::runtime_error;
 };

@@ -10,6 +10,7 @@
 
 #include "agents/trace/writer.hpp"
 #include "cli/lib/live.hpp"
+#include "cli/lib/packet_log.hpp"
 #include "cli/lib/world.hpp"
 #include "sim/pcap.hpp"
 #include "sim/terminal_text.hpp"
@@ -123,10 +124,14 @@ int run_command(const RunArgs& args) {
   World world(scenario, opts);
   TraceOutputs traces(world, args.trace_out, *format, static_cast<bool>(args.on_trace));
   std::unique_ptr<sim::PcapWriter> pcap;
-  if (!args.pcap_out.empty()) {
-    pcap = std::make_unique<sim::PcapWriter>(args.pcap_out);
-    world.transport().set_observer([&pcap](const sim::PacketInfo& p) { pcap->write(p); });
-  }
+  if (!args.pcap_out.empty()) pcap = std::make_unique<sim::PcapWriter>(args.pcap_out);
+  std::unique_ptr<PacketLog> packets;
+  if (!args.packets_out.empty()) packets = std::make_unique<PacketLog>(world.network());
+  if (pcap || packets)
+    world.transport().set_observer([&pcap, &packets](const sim::PacketInfo& p) {
+      if (pcap) pcap->write(p);
+      if (packets) packets->record(p);
+    });
   if (world.externals().empty()) {
     world.run();
   } else {  // some mail goes to real servers on loopback: real time while it does
@@ -139,6 +144,7 @@ int run_command(const RunArgs& args) {
   const auto errors = world.ledger().conservation_errors();
   for (const auto& e : errors) std::cerr << "mailsim: internal error: conservation violated: " << e << "\n";
   if (!args.summary_out.empty()) write_json(args.summary_out, world.summary_json());
+  if (packets) write_json(args.packets_out, packets->document(scenario.name, world.seed()));
   if (!args.export_dir.empty()) world.export_maildirs(args.export_dir);
   return errors.empty() ? kExitOk : kExitInternal;
 }

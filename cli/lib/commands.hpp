@@ -28,6 +28,7 @@ struct RunArgs {
   std::string file;
   std::optional<std::uint64_t> seed;
   std::string trace_out, summary_out, export_dir, pcap_out;
+  std::string packets_out;  // --trace-packets: every packet, for the viewer's lower-layer view
   std::string trace_format;  // "json", "jsonl" or "" (by the file's extension: .jsonl, else json)
   std::string narrate;  // "", "en" or "es"
   bool pause = false;

@@ -126,6 +126,32 @@ await check(run, 'the diagram and the network are reached with Tab, show a focus
   await six.close();
 });
 
+// ---- below the application layer ----
+if (args.lossy) {
+  await check(run, 'lossy-link with packets: L shows the connection\'s segments, and a retransmitted one', async () => {
+    const page = await open(run, args.lossy);
+    await page.keyboard.press('l');
+    assert((await state(page)).tab === 'packets', 'L did not open the Packets tab');
+    const seqs = (await events(page)).filter((e) => e.conn !== null && e.kind === 'line' && e.protocol !== 'DNS').map((e) => e.seq);
+    let found = null, rows = 0;
+    for (const q of seqs) {
+      await page.evaluate((x) => window.mailsim.gotoSeq(x), q);
+      const r = await page.evaluate(() => ({ rows: document.querySelectorAll('#panel-packets tr').length - 1,
+        rtx: document.querySelectorAll('#panel-packets tr.rtx').length, summary: (document.getElementById('pk-summary') || {}).textContent }));
+      rows = Math.max(rows, r.rows);
+      if (r.rtx > 0) { found = { seq: q, ...r }; break; }
+    }
+    assert(rows > 3, `the Packets tab shows at most ${rows} packets`);
+    assert(found, 'no retransmitted segment shown on any connection of the lossy-link lesson');
+    assert(/retransmission/.test(await page.textContent('#panel-packets tr.rtx')), 'the retransmission is not named');
+    await page.screenshot({ path: path.join(shots, 'packets-lossy-link.png') });
+    console.log(`packets lossy-link: at #${found.seq}: ${found.summary}`);
+    await page.keyboard.press('l');
+    assert((await state(page)).tab === 'details', 'L again did not close the Packets tab');
+    await page.close();
+  });
+}
+
 if (lessonChecks) await lessonChecks({ run, args, shots, open, check, assert, state, assertContrast, textInView, events });
 if (quizChecks && args.quiz) await quizChecks({ run, args, shots, open, check, assert, state, events });
 await finish(run);

@@ -43,6 +43,11 @@ def main():
             run([MAILSIM, "run", os.path.join(SRC, "scenarios", scen + ".json"), "--trace", trace, "-q"] + extra)
             lessons[key] = os.path.join(tmp, scen + ".html")
             run([MAILSIM, "visualize", trace, "-o", lessons[key]])
+        # The lower-layer view: lossy-link with its packets (run --trace-packets).
+        trace, packets = os.path.join(tmp, "lossy.trace.json"), os.path.join(tmp, "lossy.packets.json")
+        run([MAILSIM, "run", os.path.join(SRC, "scenarios", "lossy-link.json"), "--trace", trace, "--trace-packets", packets, "-q"])
+        lessons["lossy"] = os.path.join(tmp, "lossy-link.html")
+        run([MAILSIM, "visualize", trace, "--packets", packets, "-o", lessons["lossy"]])
         shots = os.environ.get("MAILSIM_SCREENSHOTS") or os.path.join(tmp, "shots")
         cmd = [node, os.path.join(BROWSER, "lesson.test.mjs"), "--shots", shots]
         for name, path in lessons.items():

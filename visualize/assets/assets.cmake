@@ -2,7 +2,7 @@
 # Included by the top-level CMakeLists.txt (for the build dependencies) and by embed.cmake.
 set(MAILSIM_VIEWER_JS
   lib/dict.js lib/format.js lib/events.js lib/graph.js lib/geometry.js
-  view/core.js view/sequence.js view/topology.js view/panels.js view/inspector.js view/quiz.js view/print.js view/main.js)
+  view/core.js view/sequence.js view/topology.js view/panels.js view/inspector.js view/quiz.js view/print.js view/packets.js view/main.js)
 set(MAILSIM_VIEWER_ASSETS page.html viewer.css ${MAILSIM_VIEWER_JS})
 
 # Adds the generated source holding every asset (and the script's CSP hash) to `target`.

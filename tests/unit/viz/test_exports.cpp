@@ -14,7 +14,7 @@ using namespace mailsim::viz;
 namespace {
 
 std::string out(const char* name, Format f, Lang lang = Lang::En, std::optional<std::string> msg = std::nullopt) {
-  return render(vizt::trace(name), Options{f, msg, lang, {}});
+  return render(vizt::trace(name), Options{f, msg, lang, {}, {}});
 }
 
 // The Mermaid subset we emit: sequenceDiagram, title, participant X as label, rect rgb(...)/end,
@@ -129,7 +129,7 @@ TEST_CASE("svg export is well-formed and escapes trace text", "[svg]") {
       e["line"] = "<script>alert(1)</script>";
       break;
     }
-  const std::string x = render(t, Options{Format::Svg, {}, Lang::En, {}});
+  const std::string x = render(t, Options{Format::Svg, {}, Lang::En, {}, {}});
   // On A4 the arrow between two neighbouring lifelines holds some 15 characters: the line is
   // cut there, escaped.
   CHECK(x.find("&lt;script&gt;alert") != std::string::npos);

@@ -16,7 +16,7 @@ using nlohmann::json;
 
 namespace {
 
-std::string html(const char* name, Lang lang = Lang::En) { return render(vizt::trace(name), Options{Format::Html, {}, lang, {}}); }
+std::string html(const char* name, Lang lang = Lang::En) { return render(vizt::trace(name), Options{Format::Html, {}, lang, {}, {}}); }
 
 std::string between(const std::string& s, const std::string& a, const std::string& b) {
   const auto p = s.find(a);
@@ -150,7 +150,7 @@ TEST_CASE("a 50,000-event trace renders to one page", "[html][big]") {
 }
 
 TEST_CASE("--message embeds only that message and says so", "[html][filter]") {
-  const std::string page = render(vizt::trace("failures"), Options{Format::Html, std::string("m2"), Lang::Es, {}});
+  const std::string page = render(vizt::trace("failures"), Options{Format::Html, std::string("m2"), Lang::Es, {}, {}});
   const json data = json::parse(between(page, "<script type=\"application/json\" id=\"mailsim-data\">", "</script>"));
   CHECK(data["view"]["restricted"] == "m2");
   CHECK(data["view"]["lang"] == "es");

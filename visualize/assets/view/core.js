@@ -5,7 +5,7 @@ let D = null, TR = null, EV = [], V = null;
 let segOf = new Int32Array(0);
 let spans = new Map();  // message id -> [first, last] time of its events
 const S = { lang: 'en', vis: new Int32Array(0), pos: 0, playing: false, timer: 0, speed: 1, tab: 'details',
-  fProto: '', fHost: '', fMsg: '', fFail: false, pointer: false, projector: false, quiz: false };
+  fProto: '', fHost: '', fMsg: '', fFail: false, pointer: false, projector: false, quiz: false, packets: false };
 const SPEEDS = [0.25, 0.5, 1, 2, 4, 8, 16];
 const MS = {};
 
@@ -241,6 +241,7 @@ function onKey(ev) {
     case '+': case '=': setSpeed(1); break;
     case 'p': case 'P': setProjector(!S.projector); break;
     case 'q': case 'Q': Quiz.set(!S.quiz); break;
+    case 'l': case 'L': Packets.set(!S.packets); break;
     case '-': case '_': setSpeed(-1); break;
     default: return;
   }
@@ -303,13 +304,14 @@ MS.init = function () {
   S.projector = hp.projector === '1';
   document.body.classList.toggle('projector', S.projector);
   $('b-projector').setAttribute('aria-pressed', String(S.projector));
-  Seq.init(); Topo.init(); Panels.init(); Insp.init(); Quiz.init(); Book.init();
+  Seq.init(); Topo.init(); Panels.init(); Insp.init(); Quiz.init(); Book.init(); Packets.init();
   applyFilters(0);
   S.lang = hp.lang || V.lang;
   applyLang(S.lang);
   if (hp.seq !== undefined) gotoSeq(+hp.seq);
   Panels.showTab(hp.tab || 'details');
   if (hp.quiz === '1') Quiz.set(true);
+  if (hp.packets === '1') Packets.set(true);
   MS.readyMs = performance.now() - t0;
   window.mailsim = {
     readyMs: MS.readyMs,

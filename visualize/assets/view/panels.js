@@ -13,7 +13,7 @@ const Panels = (() => {
       if (r) go(+r.dataset.pos);
     });
   }
-  const TABS = ['details', 'message', 'mailboxes', 'events', 'help'];
+  const TABS = ['details', 'message', 'mailboxes', 'events', 'packets', 'help'];
   function showTab(name) {
     S.tab = TABS.indexOf(name) >= 0 ? name : 'details';
     name = S.tab;
@@ -151,6 +151,7 @@ const Panels = (() => {
     else if (S.tab === 'mailboxes') mailboxes();
     else if (S.tab === 'message') Insp.update();
     else if (S.tab === 'help') help();
+    else if (S.tab === 'packets') Packets.draw();
   }
   return { init, showTab, update, layoutList };
 })();
