@@ -114,10 +114,15 @@ void Mua::poll() {
   pc.user = config_.address;
   pc.password = config_.password;
   pc.delete_after_retrieve = !config_.keep_on_server;
+  if (config_.keep_on_server) {
+    pc.use_uidl = true;
+    pc.known_uids = seen_uids_;
+  }
   start_pop3_session(ctx_, host_, config_.server_address, kPortPop3, party, OnOwnHostCrash::KeepWaiting,
                      std::move(pc), [this](Pop3Outcome o) {
     polling_now_ = false;
     for (const auto& m : o.result.messages) {
+      if (!m.uid.empty()) seen_uids_.insert(m.uid);
       const auto record = local_.add(config_.address, m.content, ctx_.engine.now());
       const auto parsed = mime::parse(m.content);
       const std::string msg =

@@ -2,6 +2,7 @@
 // The mail user agent: composes messages (step 1), submits them to its provider's MSA
 // with authentication (step 2), and polls its POP3 mailbox, keeping a local copy of
 // every message it retrieves (step 6) in its own store.
+#include <set>
 #include <string>
 #include <vector>
 
@@ -44,6 +45,9 @@ class Mua {
   MuaConfig config_;
   store::MailboxStore local_;
   bool polling_now_ = false;
+  // UIDLs of the messages already copied (keep_on_server): the next poll skips them, as
+  // fetchmail's .fetchids does, instead of copying the whole maildrop again.
+  std::set<std::string> seen_uids_;
 };
 
 // The Message-ID a planned message will carry, so the ledger knows it before the run.

@@ -15,9 +15,19 @@ void check_name(std::string_view name) {
     throw std::invalid_argument("maildir: invalid unique name '" + std::string(name) + "'");
 }
 
-void write_file(const fs::path& path, const std::string& content) {
+// Maildir files hold the message with the host's line ends (LF), as Postfix's local and
+// Dovecot write them; CRLF is only for the wire. A lone CR is content and stays.
+void write_file(const fs::path& path, std::string_view content) {
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out.write(content.data(), static_cast<std::streamsize>(content.size()));
+  std::size_t from = 0;
+  while (from < content.size()) {
+    const std::size_t crlf = content.find("\r\n", from);
+    const std::size_t end = crlf == std::string_view::npos ? content.size() : crlf;
+    out.write(content.data() + from, static_cast<std::streamsize>(end - from));
+    if (crlf == std::string_view::npos) break;
+    out.put('\n');
+    from = crlf + 2;
+  }
   out.close();
   if (!out) throw std::runtime_error("maildir: cannot write " + path.string());
 }

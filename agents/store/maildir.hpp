@@ -15,7 +15,8 @@ enum class MaildirState {
   Seen,  // the MUA's read copies: cur/<unique>:2,S
 };
 
-// Writes each (unique name, content) pair byte for byte (CRLF kept), through tmp/ and a
+// Writes each (unique name, content) pair with LF line ends (each CRLF becomes LF, every
+// other byte is kept), through tmp/ and a
 // rename as the Maildir protocol asks. Creates the three folders as needed; exporting the
 // same name again replaces the earlier file, in either folder. Throws std::invalid_argument
 // for a name that is empty, starts with '.', holds '/', ':' or NUL, or repeats within one

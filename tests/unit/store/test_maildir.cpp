@@ -31,6 +31,14 @@ std::string message(int i) {
          "\r\n";
 }
 
+// The same message as a Maildir file holds it: LF line ends.
+std::string on_disk(int i) {
+  std::string s = message(i), out;
+  for (std::size_t k = 0; k < s.size(); ++k)
+    if (!(s[k] == '\r' && k + 1 < s.size() && s[k + 1] == '\n')) out += s[k];
+  return out;
+}
+
 // Prints, per message in key order: subdir, flags, Subject and the size Python read.
 const char* kReader = R"py(
 import mailbox, sys
@@ -44,7 +52,7 @@ for k in keys:
 
 }  // namespace
 
-TEST_CASE("maildir export is byte-exact and readable by Python", "[store][maildir]") {
+TEST_CASE("maildir export writes LF line ends and is readable by Python", "[store][maildir]") {
   const fs::path dir = fs::temp_directory_path() / ("mailsim-maildir-" + std::to_string(::getpid()));
   fs::remove_all(dir);
 
@@ -58,13 +66,13 @@ TEST_CASE("maildir export is byte-exact and readable by Python", "[store][maildi
   export_maildir(dir / "server", unread);
   for (const char* sub : {"tmp", "new", "cur"}) REQUIRE(fs::is_directory(dir / "server" / sub));
   REQUIRE(fs::is_empty(dir / "server" / "tmp"));
-  REQUIRE(read_all(dir / "server" / "new" / unread[1].first) == message(2));
+  REQUIRE(read_all(dir / "server" / "new" / unread[1].first) == on_disk(2));
 
   // The MUA's copies, read: cur/ with the S flag. Re-export moves a name, never copies it.
   export_maildir(dir / "mua", {{"a1", message(7)}, {"a2", message(8)}}, MaildirState::Seen);
   export_maildir(dir / "mua", {{"a3", message(9)}});
   export_maildir(dir / "mua", {{"a3", message(9)}}, MaildirState::Seen);
-  REQUIRE(read_all(dir / "mua" / "cur" / "a1:2,S") == message(7));
+  REQUIRE(read_all(dir / "mua" / "cur" / "a1:2,S") == on_disk(7));
   REQUIRE(fs::is_empty(dir / "mua" / "new"));
 
   if (!fs::exists("/usr/bin/python3")) {
@@ -78,7 +86,7 @@ TEST_CASE("maildir export is byte-exact and readable by Python", "[store][maildi
       REQUIRE(std::system(cmd.c_str()) == 0);
       return read_all(out);
     };
-    const std::string size = std::to_string(message(1).size());
+    const std::string size = std::to_string(on_disk(1).size());
     REQUIRE(run(dir / "server") == "3\n" +
                                        unread[0].first + "|new|-|Test 1|" + size + "\n" +
                                        unread[1].first + "|new|-|Test 2|" + size + "\n" +
@@ -99,4 +107,12 @@ TEST_CASE("maildir refuses names that would break it", "[store][maildir]") {
   REQUIRE_THROWS_AS(export_maildir(dir, {{"same", "x"}, {"same", "y"}}), std::invalid_argument);
   REQUIRE_FALSE(fs::exists(dir));  // validated before anything is written
   REQUIRE(maildir_name(-1, 2, "a/b:c") == "-1.M999999P2.a\\057b\\072c");
+}
+
+TEST_CASE("maildir files use LF; a lone CR is content and stays", "[store][maildir]") {
+  const fs::path dir = fs::temp_directory_path() / ("mailsim-maildir-lf-" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  export_maildir(dir, {{"m", std::string("Subject: a\r\n\r\nx\ry\r\n\r\nz\r\r\n")}});
+  REQUIRE(read_all(dir / "new" / "m") == "Subject: a\n\nx\ry\n\nz\r\n");
+  fs::remove_all(dir);
 }
