@@ -6,6 +6,7 @@
 
 #include "agents/dns/message.hpp"
 #include "agents/wire_trace.hpp"
+#include "sim/text.hpp"
 
 namespace mailsim::agents {
 
@@ -32,11 +33,7 @@ void trace_dns(Context& ctx, const trace::Actor& self, const trace::Actor& peer,
   if (m.response && m.rcode == dns::Rcode::ServFail) e.alert = trace::Alert::Transient;
   ctx.trace.add(std::move(e));
 }
-bool same_name(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
-         });
-}
+bool same_name(std::string_view a, std::string_view b) { return text::iequals(a, b); }
 }  // namespace
 
 DnsServerAgent::DnsServerAgent(Context& ctx, sim::HostId host, dns::Zone zone)

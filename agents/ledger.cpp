@@ -5,14 +5,12 @@
 #include <set>
 
 #include "agents/trace/vocabulary.hpp"
+#include "sim/text.hpp"
 
 namespace mailsim::agents {
 
 namespace {
-std::string lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
-  return s;
-}
+std::string lower(std::string_view s) { return text::to_lower(s); }
 bool is_final(RcptStatus s) {
   return s == RcptStatus::Delivered || s == RcptStatus::Bounced || s == RcptStatus::Rejected;
 }

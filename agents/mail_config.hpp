@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "sim/time.hpp"
@@ -65,6 +66,9 @@ struct PolicyConfig {
   // Submission: a logged-in user may only use their own address as MAIL FROM (553 5.7.1),
   // as Postfix's reject_sender_login_mismatch. Off only for a lesson on spoofing.
   bool reject_sender_login_mismatch = true;
+  // A message with more Received: fields than this is in a mail loop (RFC 5321 section 6.3):
+  // refused with 554 5.4.6, as Postfix's hopcount_limit (default 50).
+  int hopcount_limit = 50;
 };
 
 struct MailServerConfig {
@@ -82,6 +86,18 @@ struct MailServerConfig {
   RetryConfig retry;
   DeliveryConfig delivery;
   PolicyConfig policy;
+
+  // One rule, for every agent of the server, for "is this address ours, and whose is it".
+  // Addresses and names compare without regard to ASCII case.
+  bool is_local(std::string_view address) const;  // no domain, or one of `domains`
+  // A user by full address or by local part, as AUTH, VRFY and POP3 USER accept both.
+  const UserAccount* find_user(std::string_view who) const;
+  // The mailbox that mail for `address` goes into: the user's own; for postmaster@ and abuse@
+  // a local domain (RFC 5321 section 4.5.1, RFC 2142) without such a user, the first user of
+  // that domain (else of the server), standing for the administrator. nullptr: none.
+  const UserAccount* mailbox_for(std::string_view address) const;
 };
+
+bool domain_in(const std::vector<std::string>& domains, std::string_view domain);
 
 }  // namespace mailsim::agents

@@ -1,5 +1,6 @@
 #include "agents/mda.hpp"
 
+#include "agents/mime/encoding.hpp"
 #include "agents/mime/headers.hpp"
 #include "agents/wire_trace.hpp"
 
@@ -8,11 +9,7 @@ namespace mailsim::agents {
 Mda::Mda(Context& ctx, const MailServerConfig& config, store::MailboxStore& store)
     : ctx_(ctx), config_(config), store_(store) {}
 
-const UserAccount* Mda::user(const std::string& address) const {
-  for (const auto& u : config_.users)
-    if (u.address == address) return &u;
-  return nullptr;
-}
+const UserAccount* Mda::user(const std::string& address) const { return config_.mailbox_for(address); }
 
 Mda::Result Mda::deliver(const std::string& msg, const std::string& mail_from, const std::string& rcpt,
                          const std::string& content) {
@@ -22,14 +19,18 @@ Mda::Result Mda::deliver(const std::string& msg, const std::string& mail_from, c
     state(ctx_, self, msg, trace::DeliveryFailed{rcpt, trace::DeliveryProblem::UnknownUser, 0, 0, true});
     return Result::NoSuchUser;
   }
-  const std::string stored = mime::prepend_header(content, "Return-Path", "<" + mail_from + ">");
-  if (u->quota_octets && store_.octets(rcpt) + stored.size() > u->quota_octets) {
+  // As Postfix's local(8): Return-Path: records the envelope sender (RFC 5321 section 4.4),
+  // Delivered-To: the mailbox it went into (postmaster@ and abuse@ may be another's), at the top.
+  const std::string& mailbox = u->address;
+  const std::string stored = mime::add_fields(
+      content, mime::fold_field("Return-Path", "<" + mail_from + ">") + mime::fold_field("Delivered-To", mailbox), "");
+  if (u->quota_octets && store_.octets(mailbox) + stored.size() > u->quota_octets) {
     state(ctx_, self, msg,
           trace::DeliveryFailed{rcpt, trace::DeliveryProblem::MailboxFull, static_cast<std::int64_t>(u->quota_octets),
                                 static_cast<std::int64_t>(stored.size()), config_.policy.quota_full_is_permanent});
     return Result::QuotaFull;
   }
-  const auto id = store_.add(rcpt, stored, ctx_.engine.now());
+  const auto id = store_.add(mailbox, stored, ctx_.engine.now());
   ctx_.correlation.tag_record(config_.host, id, msg);
   state(ctx_, self, msg, trace::Delivered{rcpt, id, static_cast<std::int64_t>(stored.size())});
   return Result::Stored;

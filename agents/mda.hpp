@@ -1,6 +1,6 @@
 #pragma once
 // The mail delivery agent: puts a message into a local user's mailbox, a record in the
-// server's database, after adding Return-Path (RFC 5321 section 4.4).
+// server's database, after adding Return-Path (RFC 5321 section 4.4) and Delivered-To.
 #include <string>
 
 #include "agents/context.hpp"

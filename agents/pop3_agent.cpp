@@ -8,9 +8,8 @@ namespace mailsim::agents {
 namespace {
 // POP3 user names may be the full address or the local part.
 std::string canonical(const MailServerConfig& config, std::string_view user) {
-  for (const auto& u : config.users)
-    if (u.address == user || u.address.substr(0, u.address.find('@')) == user) return u.address;
-  return std::string(user);
+  const UserAccount* u = config.find_user(user);
+  return u ? u->address : std::string(user);
 }
 }  // namespace
 
@@ -76,7 +75,7 @@ class Pop3Agent::Session : public ServerSession {
       trace_outputs(ctx_, p, std::vector<pop3::Output>{outs[i]});
     }
     retrieved_.clear();
-    const std::string bytes = text::output_bytes(outs);
+    const std::string bytes = pop3::to_bytes(outs);
     if (!bytes.empty()) ctx_.transport.send(sock_, bytes);
     return !outs.empty();
   }
@@ -116,15 +115,13 @@ void Pop3Agent::end(std::uint64_t conn) {
 }
 
 bool Pop3Agent::check_password(std::string_view user, std::string_view password) {
-  for (const auto& u : config_.users)
-    if (u.address == user || u.address.substr(0, u.address.find('@')) == user) return u.password == password;
-  return false;
+  const UserAccount* u = config_.find_user(user);
+  return u && u->password == password;
 }
 
 std::optional<std::string> Pop3Agent::secret(std::string_view user) {
-  for (const auto& u : config_.users)
-    if (u.address == user || u.address.substr(0, u.address.find('@')) == user) return u.password;
-  return std::nullopt;
+  const UserAccount* u = config_.find_user(user);
+  return u ? std::optional<std::string>(u->password) : std::nullopt;
 }
 
 bool Pop3Agent::lock(std::string_view user) { return locked_.insert(canonical(config_, user)).second; }

@@ -1,7 +1,10 @@
 #pragma once
 // What the SMTP server agents hand to the queue manager: one accepted message.
+#include <map>
 #include <string>
 #include <vector>
+
+#include "agents/smtp/dsn_params.hpp"
 
 #include "sim/time.hpp"
 
@@ -15,6 +18,11 @@ struct QueuedMessage {
   std::string content;
   sim::Time arrived = 0;
   bool submitted = false;  // entered through submission (the MTA is then an intermediary)
+  // What the sender asked of DSNs (RFC 3461): RET and ENVID, NOTIFY and ORCPT per recipient
+  // (recipients without an entry asked nothing).
+  smtp::DsnRet dsn_ret = smtp::DsnRet::Unspecified;
+  std::string envid;
+  std::map<std::string, smtp::RcptDsn> rcpt_dsn;
 };
 
 class QueueSink {

@@ -4,7 +4,6 @@
 #include <cmath>
 
 #include "agents/mime/dsn.hpp"
-#include "agents/smtp_listener.hpp"
 #include "agents/wire_trace.hpp"
 #include "sim/time.hpp"
 
@@ -15,10 +14,8 @@ std::string domain_of(const std::string& address) {
   const auto at = address.rfind('@');
   return at == std::string::npos ? std::string() : address.substr(at + 1);
 }
-std::string header_section(const std::string& content) {
-  const auto p = content.find("\r\n\r\n");
-  return p == std::string::npos ? content : content.substr(0, p + 2);
-}
+// Postfix's bounce_size_limit: a larger original comes back as its header section only.
+constexpr std::size_t kBounceSizeLimit = 50000;
 }  // namespace
 
 QueueManager::QueueManager(Context& ctx, sim::HostId host, const MailServerConfig& config, Mda& mda,
@@ -30,10 +27,7 @@ std::size_t QueueManager::active() const {
 }
 std::size_t QueueManager::deferred() const { return entries_.size() - active(); }
 
-bool QueueManager::is_local(const std::string& rcpt) const {
-  const std::string d = domain_of(rcpt);
-  return d.empty() || domain_in(config_.domains, d);
-}
+bool QueueManager::is_local(const std::string& rcpt) const { return config_.is_local(rcpt); }
 
 // When a deferred message is tried again (see RetryConfig).
 sim::Time QueueManager::next_attempt(const Entry& e) const {
@@ -118,6 +112,12 @@ void QueueManager::attempt(std::uint64_t id) {
   for (auto& [domain, rcpts] : deliveries) {
     ++e.in_flight;
     DeliveryJob job{e.m.msg, e.m.mail_from, rcpts, domain == "*" ? domain_of(rcpts.front()) : domain, e.m.content};
+    job.dsn_ret = e.m.dsn_ret;
+    job.envid = e.m.envid;
+    for (const auto& r : rcpts) {
+      const auto asked = e.m.rcpt_dsn.find(r);
+      job.rcpt_dsn.push_back(asked == e.m.rcpt_dsn.end() ? smtp::RcptDsn{} : asked->second);
+    }
     trace::RelayAttempt fact;
     fact.queue_id = e.m.queue_id;
     fact.attempt = e.attempts;
@@ -217,12 +217,14 @@ void QueueManager::warn_delayed(Entry& e) {
   if (e.m.mail_from.empty()) return;  // nobody to warn about a bounce
   std::vector<RcptOutcome> delayed;
   for (const auto& r : e.pending) {
+    const auto asked = e.m.rcpt_dsn.find(r);  // RFC 3461: NOTIFY without DELAY, no warning
+    if (asked != e.m.rcpt_dsn.end() && !asked->second.notify.wants_delay()) continue;
     RcptOutcome o = e.last_error.count(r) ? e.last_error[r] : RcptOutcome{};
     o.rcpt = r;
     if (o.status.empty() || o.status[0] != '4') o.status = "4.0.0";
     delayed.push_back(std::move(o));
   }
-  send_dsn(e, delayed, trace::DsnAction::Delayed);
+  if (!delayed.empty()) send_dsn(e, delayed, trace::DsnAction::Delayed);
 }
 
 void QueueManager::bounce(Entry& e, const std::vector<RcptOutcome>& failed) {
@@ -243,7 +245,18 @@ void QueueManager::bounce(Entry& e, const std::vector<RcptOutcome>& failed) {
     state(ctx_, self(), e.m.msg, trace::BounceDiscarded{rcpts});
     return;
   }
-  send_dsn(e, failed, trace::DsnAction::Failed);
+  // RFC 3461: a recipient whose NOTIFY leaves out FAILURE (or says NEVER) gets no DSN.
+  std::vector<RcptOutcome> wanted;
+  std::vector<std::string> unwanted;
+  for (const auto& r : failed) {
+    const auto asked = e.m.rcpt_dsn.find(r.rcpt);
+    if (asked == e.m.rcpt_dsn.end() || asked->second.notify.wants_failure())
+      wanted.push_back(r);
+    else
+      unwanted.push_back(r.rcpt);
+  }
+  if (!unwanted.empty()) state(ctx_, self(), e.m.msg, trace::BounceDiscarded{unwanted, true});
+  if (!wanted.empty()) send_dsn(e, wanted, trace::DsnAction::Failed);
 }
 
 // One DSN (RFC 3464) from MAILER-DAEMON to the sender about these recipients.
@@ -252,6 +265,7 @@ void QueueManager::send_dsn(Entry& e, const std::vector<RcptOutcome>& rcpts, tra
   mime::DsnInfo dsn;
   dsn.reporting_mta = config_.host;
   dsn.original_sender = e.m.mail_from;
+  dsn.original_envelope_id = e.m.envid;
   dsn.arrival_date = sim::rfc5322_date(ctx_.start_epoch, e.m.arrived);
   dsn.date = sim::rfc5322_date(ctx_.start_epoch, ctx_.engine.now());
   if (delayed) dsn.will_retry_until = sim::rfc5322_date(ctx_.start_epoch, e.m.arrived + config_.retry.give_up);
@@ -259,10 +273,17 @@ void QueueManager::send_dsn(Entry& e, const std::vector<RcptOutcome>& rcpts, tra
   std::vector<std::string> addresses;
   for (const auto& r : rcpts) {
     addresses.push_back(r.rcpt);
-    dsn.recipients.push_back(
-        mime::DsnRecipient{r.rcpt, delayed ? "delayed" : "failed", r.status, r.remote_mta, r.diagnostic});
+    const auto asked = e.m.rcpt_dsn.find(r.rcpt);
+    dsn.recipients.push_back(mime::DsnRecipient{r.rcpt, delayed ? "delayed" : "failed", r.status, r.remote_mta,
+                                                r.diagnostic,
+                                                asked == e.m.rcpt_dsn.end() ? "" : asked->second.orcpt});
   }
-  dsn.original_message = header_section(e.m.content);
+  // As Postfix: a failure returns the whole message unless the sender asked for headers only
+  // (RET=HDRS) or it is larger than bounce_size_limit, 50,000 octets; a delay warning, headers.
+  dsn.original_message = e.m.content;
+  dsn.returned = !delayed && e.m.dsn_ret != smtp::DsnRet::Headers && e.m.content.size() <= kBounceSizeLimit
+                     ? mime::DsnInfo::Returned::Full
+                     : mime::DsnInfo::Returned::Headers;
   QueuedMessage q;
   q.queue_id = (delayed ? "W" : "B") + e.m.queue_id;
   q.msg = ctx_.correlation.new_bounce_id(e.m.msg);

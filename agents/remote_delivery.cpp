@@ -130,6 +130,9 @@ void RemoteDelivery::try_target(std::shared_ptr<DeliveryJob> job, std::vector<Mx
   txn.mail_from = job->mail_from;
   txn.rcpt_to = job->rcpts;
   txn.content = job->content;
+  txn.dsn_ret = job->dsn_ret;
+  txn.envid = job->envid;
+  txn.rcpt_dsn = job->rcpt_dsn;
   for (unsigned char c : job->content)
     if (c >= 0x80) {
       txn.body_8bit = true;

@@ -8,6 +8,7 @@
 #include "agents/context.hpp"
 #include "agents/dns_agents.hpp"
 #include "agents/mail_config.hpp"
+#include "agents/smtp/dsn_params.hpp"
 
 namespace mailsim::agents {
 
@@ -30,6 +31,11 @@ struct DeliveryJob {
   std::vector<std::string> rcpts;
   std::string domain;  // all rcpts share it (or all go to the smarthost)
   std::string content;
+  // The sender's DSN requests (RFC 3461), passed on to the next MTA: RET, ENVID, and NOTIFY
+  // and ORCPT of rcpts[i].
+  smtp::DsnRet dsn_ret = smtp::DsnRet::Unspecified;
+  std::string envid;
+  std::vector<smtp::RcptDsn> rcpt_dsn;
 };
 
 class RemoteDelivery {

@@ -4,25 +4,19 @@
 #include <cctype>
 
 #include "agents/dns/message.hpp"
+#include "agents/mime/encoding.hpp"
 #include "agents/mime/headers.hpp"
 #include "agents/mime/message.hpp"
 #include "agents/smtp/server.hpp"
 #include "agents/server_session.hpp"
 #include "agents/wire_trace.hpp"
+#include "sim/text.hpp"
 
 namespace mailsim::agents {
 
 namespace {
-std::string lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
-  return s;
-}
+std::string lower(std::string_view s) { return text::to_lower(s); }
 }  // namespace
-
-bool domain_in(const std::vector<std::string>& domains, const std::string& domain) {
-  const std::string d = lower(domain);
-  return std::any_of(domains.begin(), domains.end(), [&](const std::string& x) { return lower(x) == d; });
-}
 
 class SmtpListener::Session : public ServerSession, private smtp::ServerPolicy {
  public:
@@ -52,6 +46,7 @@ class SmtpListener::Session : public ServerSession, private smtp::ServerPolicy {
     c.offer_auth = agent.submission_;
     c.max_recipients = agent.config_.policy.max_recipients;
     c.max_message_size = agent.config_.policy.max_message_size;
+    c.dsn = true;  // as Postfix: the sender may ask what a DSN returns and when it is sent
     c.id_prefix = std::to_string(sock.conn) + "Q";
     return c;
   }
@@ -99,7 +94,16 @@ class SmtpListener::Session : public ServerSession, private smtp::ServerPolicy {
     q.msg = msg;
     q.mail_from = lower(a.envelope.mail_from.str());
     for (const auto& r : a.envelope.rcpt_to) q.rcpts.push_back(lower(r.str()));
-    q.content = mime::prepend_header(a.content, "Received", mime::received_header(info));
+    q.dsn_ret = a.envelope.dsn_ret;
+    q.envid = a.envelope.envid;
+    for (std::size_t i = 0; i < q.rcpts.size() && i < a.envelope.rcpt_dsn.size(); ++i)
+      if (a.envelope.rcpt_dsn[i] != smtp::RcptDsn{}) q.rcpt_dsn[q.rcpts[i]] = a.envelope.rcpt_dsn[i];
+    // As Postfix's cleanup: the envelope sender is recorded by the MDA alone, so a client's
+    // Return-Path: goes (in place); a submission gets the Date: and Message-ID: it lacks.
+    mime::remove_fields(a.content, "Return-Path");
+    std::string missing;
+    if (agent_.submission_) missing = missing_submission_fields(a.content, a.queue_id, msg);
+    q.content = mime::add_fields(a.content, mime::fold_field("Received", mime::received_header(info)), missing);
     q.arrived = ctx.engine.now();
     q.submitted = agent_.submission_;
     if (agent_.submission_) {
@@ -113,6 +117,23 @@ class SmtpListener::Session : public ServerSession, private smtp::ServerPolicy {
     ctx.engine.after(ctx.processing_delay, [&queue = agent_.queue_, q = std::move(q)]() mutable {
       queue.enqueue(std::move(q));
     });
+  }
+
+  // RFC 6409 section 8: the MSA may complete a submission; Postfix adds Date: and a
+  // Message-ID: <date.queue-id@host> when they are missing. Returns the fields to append.
+  std::string missing_submission_fields(std::string_view content, const std::string& queue_id,
+                                        const std::string& msg) {
+    Context& ctx = agent_.ctx_;
+    std::string fields;
+    if (mime::count_fields(content, "Date") == 0)
+      fields += mime::fold_field("Date", sim::rfc5322_date(ctx.start_epoch, ctx.engine.now()));
+    if (mime::count_fields(content, "Message-ID") == 0) {
+      const std::string id = std::to_string(ctx.start_epoch + ctx.engine.now() / sim::kSecond) + "." + queue_id +
+                             "@" + agent_.config_.host;
+      fields += mime::fold_field("Message-ID", "<" + id + ">");
+      if (!msg.empty()) ctx.correlation.tag_message_id(id, msg);
+    }
+    return fields;
   }
 
   // A real client (live mode) does not trace its own content as simulated clients do: the
@@ -177,14 +198,10 @@ class SmtpListener::Session : public ServerSession, private smtp::ServerPolicy {
     using V = trace::Verdict;
     const MailServerConfig& cfg = agent_.config_;
     const std::string address = lower(rcpt.str());
-    const bool local = rcpt.domain.empty() || domain_in(cfg.domains, rcpt.domain);
-    if (local) {
-      const std::string full = rcpt.domain.empty() ? address + "@" + (cfg.domains.empty() ? cfg.host : cfg.domains[0])
-                                                   : address;
-      const UserAccount* user = nullptr;
-      for (const auto& u : cfg.users)
-        if (u.address == full || (rcpt.domain.empty() && u.address.rfind("postmaster@", 0) == 0)) user = &u;
-      const bool postmaster = rcpt.domain.empty() || lower(rcpt.local) == "postmaster";
+    if (cfg.is_local(address)) {
+      const UserAccount* user = cfg.mailbox_for(address);
+      // RFC 5321 section 4.5.1: postmaster is always accepted, even with nobody to read it.
+      const bool postmaster = rcpt.domain.empty() || text::iequals(rcpt.local, "postmaster");
       if (!user && !postmaster)
         return {V::UnknownUser, smtp::Reply::make(550, "5.1.1", "<" + address + ">: Recipient address rejected: User unknown in local recipient table")};
       if (user && user->quota_octets && agent_.store_.octets(user->address) >= user->quota_octets) {
@@ -198,7 +215,7 @@ class SmtpListener::Session : public ServerSession, private smtp::ServerPolicy {
         if (first || agent_.ctx_.engine.now() - it->second < cfg.policy.greylist_delay)
           return {V::Greylisted, smtp::Reply::make(451, "4.7.1", "<" + address + ">: Recipient address rejected: Greylisted, please try again later")};
       }
-      return {user ? V::LocalUser : V::Postmaster, smtp::Reply::make(250, "2.1.5", "Ok")};
+      return {postmaster ? V::Postmaster : V::LocalUser, smtp::Reply::make(250, "2.1.5", "Ok")};
     }
     const bool trusted_client = std::find(cfg.relay_clients.begin(), cfg.relay_clients.end(),
                                           agent_.ctx_.net.host(peer_host_).name) != cfg.relay_clients.end();
@@ -214,6 +231,18 @@ class SmtpListener::Session : public ServerSession, private smtp::ServerPolicy {
   }
 
   smtp::Reply check_message(const smtp::Envelope&, std::string_view content) override {
+    // Mail loop (RFC 5321 section 6.3): each MTA adds one Received: field, so a message that
+    // carries more than the limit has gone round in circles. Counted in place, never copied.
+    const int limit = agent_.config_.policy.hopcount_limit;
+    if (const auto hops = static_cast<int>(mime::count_fields(content, "Received")); hops > limit) {
+      auto reply = smtp::Reply::make(554, "5.4.6", "Error: too many hops");
+      const std::string msg = agent_.ctx_.correlation.message_of_connection(sock_.conn);
+      // The hop count is a fact of relaying (step 4); a submission states the refusal only.
+      if (!agent_.submission_) state(agent_.ctx_, party_.self, msg, trace::LoopDetected{hops, limit}, sock_.conn);
+      state(agent_.ctx_, party_.self, msg,
+            trace::MessageRefused{trace::Refusal::Loop, reply_info(reply), agent_.submission_}, sock_.conn);
+      return reply;
+    }
     const std::string& pattern = agent_.config_.policy.reject_subject;
     if (!pattern.empty()) {
       const auto msg = mime::parse(content.substr(0, mime::header_block_end(content)));
@@ -229,7 +258,7 @@ class SmtpListener::Session : public ServerSession, private smtp::ServerPolicy {
   }
 
   bool authenticate(std::string_view user, std::string_view password) override {
-    const UserAccount* account = find_user(user);
+    const UserAccount* account = agent_.config_.find_user(user);
     if (account && account->password == password) return true;
     // Stated here, where it is decided; the reply waits (see ServerSession::penalize).
     ++auth_failures_;
@@ -243,14 +272,6 @@ class SmtpListener::Session : public ServerSession, private smtp::ServerPolicy {
     return false;
   }
 
-  // A user by full address or by local part (as AUTH and VRFY accept both).
-  const UserAccount* find_user(std::string_view who) const {
-    const std::string w = lower(std::string(who));
-    for (const auto& u : agent_.config_.users)
-      if (u.address == w || u.address.substr(0, u.address.find('@')) == w) return &u;
-    return nullptr;
-  }
-
   // Submission: a logged-in user sends only as their own address (Postfix's
   // reject_sender_login_mismatch), unless the scenario switches it off for a spoofing lesson.
   smtp::Reply check_sender(const smtp::Envelope& env, const smtp::Path& from) override {
@@ -258,7 +279,7 @@ class SmtpListener::Session : public ServerSession, private smtp::ServerPolicy {
     if (!agent_.submission_ || env.auth_user.empty() || from.str().empty() ||
         !agent_.config_.policy.reject_sender_login_mismatch)
       return ok;
-    const UserAccount* account = find_user(env.auth_user);
+    const UserAccount* account = agent_.config_.find_user(env.auth_user);
     const std::string sender = lower(from.str());
     if (account && account->address == sender) return ok;
     auto reply = smtp::Reply::make(553, "5.7.1", "<" + sender + ">: Sender address rejected: not owned by user " +
@@ -269,7 +290,7 @@ class SmtpListener::Session : public ServerSession, private smtp::ServerPolicy {
   }
 
   std::optional<std::string> verify(std::string_view who) override {
-    if (const UserAccount* u = find_user(who)) return u->address;
+    if (const UserAccount* u = agent_.config_.find_user(who)) return u->address;
     return std::nullopt;
   }
 

@@ -41,6 +41,4 @@ class SmtpListener {
   std::uint64_t queue_ids_ = 0;
 };
 
-bool domain_in(const std::vector<std::string>& domains, const std::string& domain);
-
 }  // namespace mailsim::agents

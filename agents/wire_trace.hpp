@@ -64,7 +64,7 @@ void trace_outputs(Context& ctx, const WireParty& p, const std::vector<Output>& 
 template <class Output>
 void send_outputs(Context& ctx, sim::SocketId socket, const WireParty& p, const std::vector<Output>& outs) {
   trace_outputs(ctx, p, outs);
-  const std::string bytes = text::output_bytes(outs);
+  const std::string bytes = to_bytes(outs);  // smtp::to_bytes or pop3::to_bytes, found by ADL
   if (!bytes.empty()) ctx.transport.send(socket, bytes);
 }
 

@@ -17,6 +17,7 @@ std::string stuff_leading_dots(std::string_view crlf_text);
 bool iequals(std::string_view a, std::string_view b);
 bool istarts_with(std::string_view text, std::string_view prefix);
 std::string to_upper(std::string_view text);
+std::string to_lower(std::string_view text);
 // A decimal number made only of digits, without sign or overflow; nullopt otherwise.
 std::optional<std::uint64_t> parse_number(std::string_view text);
 

@@ -166,6 +166,9 @@ std::string key_of(const Model& m, const Ev& e) {
           [](const BounceCreated& f) -> std::string {
             return f.action == DsnAction::Delayed ? "bounce_created.delayed" : "bounce_created";
           },
+          [](const BounceDiscarded& f) -> std::string {
+            return f.not_requested ? "bounce_discarded.not_requested" : "bounce_discarded";
+          },
           [](const MessageAccepted& f) -> std::string { return f.relay ? "message_accepted.relay" : "message_accepted"; },
           [](const DeliveryFailed& f) -> std::string { return "delivery_failed." + std::string(enum_name(f.problem)); },
           [&](const HostDown& f) -> std::string {

@@ -64,6 +64,13 @@ std::string original_headers(std::string_view message) {
   return out;
 }
 
+// The whole original: its header section as original_headers() makes it, the body as it was
+// (line ends made CRLF), so the returned message is the one the sender sent.
+std::string original_message(std::string_view message) {
+  const std::size_t end = header_block_end(message);
+  return original_headers(message) + detail::normalize_crlf(message.substr(end));
+}
+
 std::string human_text(const DsnInfo& in, bool all_delayed) {
   std::string t = "This is the mail system at host " + in.reporting_mta + ".\n\n";
   if (all_delayed) {
@@ -117,6 +124,8 @@ std::string compose_dsn(const DsnInfo& in) {
   if (!in.arrival_date.empty()) status += fold_field("Arrival-Date", seven_bit_line(in.arrival_date));
   for (const auto& r : in.recipients) {
     status += "\r\n";
+    if (!r.original_recipient.empty())
+      status += fold_field("Original-Recipient", typed(r.original_recipient, "rfc822"));
     status += fold_field("Final-Recipient", typed(r.address, "rfc822"));
     status += fold_field("Action", r.action);
     status += fold_field("Status", r.status);
@@ -132,7 +141,14 @@ std::string compose_dsn(const DsnInfo& in) {
   text.insert(0, "Content-Description: Notification\r\n");
   std::vector<std::string> parts{text, status};
 
-  if (!in.original_message.empty()) {
+  if (!in.original_message.empty() && in.returned == DsnInfo::Returned::Full) {
+    const std::string orig = original_message(in.original_message);
+    bool eight = false;
+    for (unsigned char c : orig) eight = eight || c > 127;
+    parts.push_back(std::string("Content-Description: Undelivered Message\r\n"
+                                "Content-Type: message/rfc822\r\n") +
+                    (eight ? "Content-Transfer-Encoding: 8bit\r\n" : "") + "\r\n" + orig);
+  } else if (!in.original_message.empty()) {
     const std::string orig = original_headers(in.original_message);
     // Header bytes are the sender's own; 8-bit ones (SMTPUTF8, raw UTF-8) are declared, not altered.
     bool eight = false;

@@ -11,6 +11,7 @@ struct DsnRecipient {
   std::string status;      // enhanced status code, e.g. 5.1.1 (RFC 3463)
   std::string remote_mta;  // host name; "dns; " is added when no type is given
   std::string diagnostic;  // e.g. "smtp; 550 5.1.1 <bob@example.com>: ... User unknown"
+  std::string original_recipient;  // ORCPT as the sender gave it ("rfc822;bob@example.com"), optional
 };
 
 struct DsnInfo {
@@ -22,13 +23,16 @@ struct DsnInfo {
   std::string will_retry_until;      // delayed recipients: when the MTA gives up (RFC 3464 §2.3.9)
   std::string message_id;            // without <>
   std::vector<DsnRecipient> recipients;
-  std::string original_message;  // full original or just its header section; may be empty
+  std::string original_message;  // the original message (or just its header section); may be empty
+  // What of it goes back (RFC 3461 RET): the header section as text/rfc822-headers, or the
+  // whole message as message/rfc822.
+  enum class Returned { Headers, Full } returned = Returned::Headers;
   std::string from_postmaster;   // empty = MAILER-DAEMON@reporting_mta
 };
 
 // multipart/report; report-type=delivery-status with a human-readable text part, the
-// message/delivery-status part and (when original_message is not empty) the original header
-// section as text/rfc822-headers. Remote text (diagnostics) is made single-line 7-bit.
+// message/delivery-status part and (when original_message is not empty) the original: its
+// header section as text/rfc822-headers, or the whole message as message/rfc822. Remote text (diagnostics) is made single-line 7-bit.
 // Throws std::invalid_argument for an empty sender or reporting MTA, no recipients, an unknown
 // action or a status that is not class.subject.detail with class 2, 4 or 5.
 std::string compose_dsn(const DsnInfo& info);

@@ -3,6 +3,8 @@
 #include <stdexcept>
 
 #include "agents/mime/encoding.hpp"
+#include "agents/mime/message.hpp"
+#include "agents/mime/util.hpp"
 
 namespace mailsim::mime {
 namespace {
@@ -19,7 +21,66 @@ std::string token(std::string_view s, std::string_view fallback, std::string_vie
   return out;
 }
 
+// One field of the header section: its name and the octets [begin, end) it spans, continuation
+// lines and line breaks included.
+struct FieldSpan {
+  std::string_view name;
+  std::size_t begin = 0, end = 0;
+};
+
+// The field that starts at `pos`, if the header section goes on there (`fields_end` from
+// header_block_end, so both agree on where the header section stops).
+std::optional<FieldSpan> field_at(std::string_view s, std::size_t pos, std::size_t fields_end) {
+  if (pos >= fields_end) return std::nullopt;
+  FieldSpan f;
+  f.begin = pos;
+  const std::size_t colon = s.find(':', pos);
+  f.name = s.substr(pos, (colon == std::string_view::npos ? fields_end : std::min(colon, fields_end)) - pos);
+  while (!f.name.empty() && detail::is_wsp(f.name.back())) f.name.remove_suffix(1);
+  std::size_t end = pos;
+  do {
+    const std::size_t nl = s.find('\n', end);
+    end = nl == std::string_view::npos || nl >= fields_end ? fields_end : nl + 1;
+  } while (end < fields_end && detail::is_wsp(s[end]));
+  f.end = end;
+  return f;
+}
+
 }  // namespace
+
+std::size_t count_fields(std::string_view message, std::string_view name) {
+  const std::size_t fields_end = header_block_end(message);
+  std::size_t n = 0;
+  for (auto f = field_at(message, 0, fields_end); f; f = field_at(message, f->end, fields_end))
+    n += detail::iequals(f->name, name) ? 1 : 0;
+  return n;
+}
+
+std::size_t remove_fields(std::string& message, std::string_view name) {
+  std::size_t fields_end = header_block_end(message), n = 0, pos = 0;
+  while (auto f = field_at(message, pos, fields_end)) {
+    if (!detail::iequals(f->name, name)) {
+      pos = f->end;
+      continue;
+    }
+    message.erase(f->begin, f->end - f->begin);
+    fields_end -= f->end - f->begin;
+    ++n;
+  }
+  return n;
+}
+
+std::string add_fields(std::string_view message, std::string_view top, std::string_view bottom) {
+  const std::size_t fields_end = bottom.empty() ? 0 : header_block_end(message);
+  std::string out;
+  out.reserve(top.size() + message.size() + bottom.size());
+  out.append(top).append(message.substr(0, fields_end)).append(bottom);
+  // A message with no header fields at all: the added ones need the blank line after them.
+  if (!bottom.empty() && fields_end == 0 && !message.starts_with("\r\n") && !message.starts_with("\n"))
+    out += "\r\n";
+  out.append(message.substr(fields_end));
+  return out;
+}
 
 std::string prepend_header(std::string_view message, std::string_view name, std::string_view value) {
   if (!valid_field_name(name)) throw std::invalid_argument("mime::prepend_header: invalid field name");

@@ -11,6 +11,18 @@ namespace mailsim::mime {
 // never inject a field. Throws std::invalid_argument if `name` is not a valid field name.
 std::string prepend_header(std::string_view message, std::string_view name, std::string_view value);
 
+// How many top-level header fields are named `name` (case-insensitive); only the header
+// section is read, nothing is copied (a hop count on a large message costs no memory).
+std::size_t count_fields(std::string_view message, std::string_view name);
+
+// Removes, in place, every top-level header field named `name` with its continuation lines
+// (as Postfix's cleanup drops a client's Return-Path:). Returns how many were removed.
+std::size_t remove_fields(std::string& message, std::string_view name);
+
+// The message with `top` (whole folded fields) before its first line and `bottom` after its
+// last header field, in one copy.
+std::string add_fields(std::string_view message, std::string_view top, std::string_view bottom);
+
 struct ReceivedInfo {
   std::string helo;         // the client's EHLO/HELO argument
   std::string client_host;  // reverse-DNS name; empty = "unknown"

@@ -4,13 +4,16 @@
 #include <string>
 #include <string_view>
 
+#include "sim/text.hpp"
+
 namespace mailsim::mime::detail {
 
 inline bool is_wsp(char c) { return c == ' ' || c == '\t'; }
 inline char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
 
-std::string to_lower(std::string_view s);
-bool iequals(std::string_view a, std::string_view b);
+// ASCII case rules are the project's one set (sim/text.hpp).
+using text::iequals;
+using text::to_lower;
 // Strips spaces, tabs, CR and LF from both ends.
 std::string_view trim(std::string_view s);
 bool is_ascii_printable(std::string_view s);  // 0x20..0x7E and tab only

@@ -53,6 +53,7 @@ ServerExtensions parse_extensions(const Reply& r) {
     if (keyword == "PIPELINING") ext.pipelining = true;
     else if (keyword == "8BITMIME") ext.eightbitmime = true;
     else if (keyword == "ENHANCEDSTATUSCODES") ext.enhanced_status_codes = true;
+    else if (keyword == "DSN") ext.dsn = true;
     else if (keyword == "SIZE") {
       ext.size = true;
       if (!w.empty()) ext.size_limit = static_cast<std::size_t>(parse_number(w[0]).value_or(0));
@@ -229,11 +230,13 @@ void SmtpClient::start_mail() {
   std::string mail = "MAIL FROM:<" + txn_.mail_from + ">";
   if (ext_.size && config_.declare_size) mail += " SIZE=" + std::to_string(content_size_);
   if (txn_.body_8bit && ext_.eightbitmime) mail += " BODY=8BITMIME";
+  if (ext_.dsn && txn_.dsn_ret != DsnRet::Unspecified) mail += " " + ret_param(txn_.dsn_ret);
+  if (ext_.dsn && !txn_.envid.empty()) mail += " ENVID=" + xtext_encode(txn_.envid);
   send(Step::Mail, std::move(mail));
   if (!pipelined()) return;  // lock-step: RCPTs follow the MAIL reply
   // RFC 2920: MAIL, every RCPT and DATA in one group; DATA must be the last.
   for (std::size_t i = 0; i < txn_.rcpt_to.size(); ++i)
-    if (!rcpt_replies_[i]) send(Step::Rcpt, "RCPT TO:<" + txn_.rcpt_to[i] + ">", i);
+    if (!rcpt_replies_[i]) send(Step::Rcpt, rcpt_command(i), i);
   send(Step::Data, "DATA");
 }
 
@@ -241,10 +244,18 @@ void SmtpClient::start_mail() {
 bool SmtpClient::send_next_rcpt(std::size_t from) {
   for (std::size_t i = from; i < txn_.rcpt_to.size(); ++i) {
     if (rcpt_replies_[i]) continue;
-    send(Step::Rcpt, "RCPT TO:<" + txn_.rcpt_to[i] + ">", i);
+    send(Step::Rcpt, rcpt_command(i), i);
     return true;
   }
   return false;
+}
+
+std::string SmtpClient::rcpt_command(std::size_t i) const {
+  std::string cmd = "RCPT TO:<" + txn_.rcpt_to[i] + ">";
+  if (!ext_.dsn || i >= txn_.rcpt_dsn.size()) return cmd;
+  for (const std::string& p : {notify_param(txn_.rcpt_dsn[i].notify), orcpt_param(txn_.rcpt_dsn[i].orcpt)})
+    if (!p.empty()) cmd += " " + p;
+  return cmd;
 }
 
 void SmtpClient::on_mail_reply(const Reply& r) {

@@ -14,6 +14,7 @@
 #include <utility>
 #include <vector>
 
+#include "agents/smtp/dsn_params.hpp"
 #include "agents/smtp/reply.hpp"
 #include "agents/smtp/wire.hpp"
 
@@ -33,6 +34,11 @@ struct Transaction {
   std::vector<std::string> rcpt_to;
   std::string content;                // CRLF lines, NOT dot-stuffed
   bool body_8bit = false;
+  // RFC 3461, passed on when the server offers DSN: RET and ENVID; NOTIFY and ORCPT of
+  // rcpt_to[i] (rcpt_dsn may be shorter: the rest asked nothing).
+  DsnRet dsn_ret = DsnRet::Unspecified;
+  std::string envid;
+  std::vector<RcptDsn> rcpt_dsn;
 };
 
 struct RecipientResult {
@@ -55,7 +61,7 @@ struct ClientResult {
 // What the server advertised in its EHLO reply.
 struct ServerExtensions {
   bool esmtp = false, pipelining = false, size = false, eightbitmime = false;
-  bool enhanced_status_codes = false, auth_plain = false, auth_login = false;
+  bool enhanced_status_codes = false, auth_plain = false, auth_login = false, dsn = false;
   std::size_t size_limit = 0;  // 0 = no limit given
 };
 
@@ -93,6 +99,7 @@ class SmtpClient {
   void on_data_reply(const Reply& r);
   void on_content_reply(const Reply& r);
   bool send_next_rcpt(std::size_t from);
+  std::string rcpt_command(std::size_t i) const;
   void send(Step step, std::string line, std::size_t index = 0);
   void fail_and_quit(const char* stage, const Reply& r);
   void fail_without_accepted_recipients();

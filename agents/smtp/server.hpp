@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "agents/smtp/address.hpp"
+#include "agents/smtp/dsn_params.hpp"
 #include "agents/smtp/reply.hpp"
 #include "agents/smtp/wire.hpp"
 #include "sim/line_reader.hpp"
@@ -28,6 +29,7 @@ struct ServerConfig {
   std::size_t max_recipients = 100;         // beyond: 452 4.5.3
   std::size_t max_message_size = 10485760;  // SIZE limit, declared and actual
   bool pipelining = true, eightbitmime = true, enhanced_status_codes = true, smtputf8 = false;
+  bool dsn = false;                         // RFC 3461: RET, ENVID, NOTIFY, ORCPT
   bool vrfy_enabled = true;                 // false: VRFY always answers 252 (privacy)
   std::size_t max_errors = 20;              // 5xx protocol errors before 421 and hang-up; 0 = never
   std::size_t max_auth_failures = 3;        // failed AUTH before 421 and hang-up; 0 = never
@@ -41,6 +43,9 @@ struct Envelope {
   std::string auth_user;        // empty when not authenticated
   bool body_8bit = false;       // BODY=8BITMIME
   std::size_t declared_size = 0;  // SIZE=, 0 when not declared
+  DsnRet dsn_ret = DsnRet::Unspecified;  // RET=
+  std::string envid;                     // ENVID=, decoded; empty when not given
+  std::vector<RcptDsn> rcpt_dsn;         // NOTIFY= and ORCPT= of rcpt_to[i]
 };
 
 // Decisions that need the agent's state, answered synchronously. Any method may throw:

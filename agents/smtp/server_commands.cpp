@@ -99,6 +99,7 @@ void SmtpServer::on_ehlo(std::string_view args) {
   if (config_.eightbitmime) r.text.emplace_back("8BITMIME");
   if (config_.enhanced_status_codes) r.text.emplace_back("ENHANCEDSTATUSCODES");
   if (offers_auth()) r.text.emplace_back("AUTH PLAIN LOGIN");
+  if (config_.dsn) r.text.emplace_back("DSN");
   if (config_.smtputf8) r.text.emplace_back("SMTPUTF8");
   reply(std::move(r));
 }
@@ -141,6 +142,14 @@ void SmtpServer::on_mail(std::string_view args) {
     } else if (key == "AUTH" && !value.empty()) {
       // RFC 4954 section 5: accepted and not trusted; we never relay the identity.
     } else if (key == "SMTPUTF8" && config_.smtputf8 && value.empty()) {
+    } else if (key == "RET" && config_.dsn) {
+      const auto ret = parse_ret(value);
+      if (!ret) return reply(Reply::make(501, "5.5.4", "Error: bad RET parameter syntax"));
+      draft.dsn_ret = *ret;
+    } else if (key == "ENVID" && config_.dsn) {
+      auto envid = parse_envid(value);
+      if (!envid) return reply(Reply::make(501, "5.5.4", "Error: bad ENVID parameter syntax"));
+      draft.envid = std::move(*envid);
     } else {
       return reply(Reply::make(555, "5.5.4", "Error: unsupported parameter " + key));
     }
@@ -171,9 +180,19 @@ void SmtpServer::on_rcpt(std::string_view args) {
     reply(Reply::make(501, "5.5.4", "Syntax: RCPT TO:<address>"));
     return;
   }
-  if (!params->empty()) {  // no DSN: NOTIFY/ORCPT are not offered
-    reply(Reply::make(555, "5.5.4", "Error: unsupported parameter " + params->front().first));
-    return;
+  RcptDsn dsn;
+  for (const auto& [key, value] : *params) {
+    if (key == "NOTIFY" && config_.dsn) {
+      const auto notify = parse_notify(value);
+      if (!notify) return reply(Reply::make(501, "5.5.4", "Error: bad NOTIFY parameter syntax"));
+      dsn.notify = *notify;
+    } else if (key == "ORCPT" && config_.dsn) {
+      auto orcpt = parse_orcpt(value);
+      if (!orcpt) return reply(Reply::make(501, "5.5.4", "Error: bad ORCPT parameter syntax"));
+      dsn.orcpt = std::move(*orcpt);
+    } else {
+      return reply(Reply::make(555, "5.5.4", "Error: unsupported parameter " + key));
+    }
   }
   std::vector<Path>& rcpts = txn_.envelope.rcpt_to;
   if (rcpts.size() >= config_.max_recipients) {  // RFC 5321 section 4.5.3.1.10
@@ -184,7 +203,10 @@ void SmtpServer::on_rcpt(std::string_view args) {
   if (verdict.positive()) {
     bool seen = false;
     for (const Path& r : rcpts) seen = seen || same_mailbox(r, p.path);
-    if (!seen) rcpts.push_back(p.path);  // one copy per mailbox, however often it is named
+    if (!seen) {  // one copy per mailbox, however often it is named
+      rcpts.push_back(p.path);
+      txn_.envelope.rcpt_dsn.push_back(std::move(dsn));
+    }
     state_ = State::Rcpt;
   }
   reply(verdict);

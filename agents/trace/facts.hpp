@@ -267,7 +267,8 @@ struct BounceCreated {
 struct BounceDiscarded {
   static constexpr const char* name = "bounce_discarded";
   std::vector<std::string> rcpts;
-  template <class V> void fields(V& v) { v("rcpts", rcpts); }
+  bool not_requested = false;  // the sender asked for no failure DSN (RFC 3461 NOTIFY), not a bounce
+  template <class V> void fields(V& v) { v("rcpts", rcpts); v("not_requested", not_requested); }
 };
 
 // ---- step 4: the receiving MTA ----

@@ -10,6 +10,7 @@
 #include "cli/lib/json_text.hpp"
 #include "cli/lib/scenario_schema.hpp"
 #include "cli/lib/scenario_sections.hpp"
+#include "sim/text.hpp"
 
 namespace mailsim::app {
 
@@ -57,6 +58,17 @@ std::vector<std::pair<std::string, std::string>> texts(const json& obj, const ch
   return out;
 }
 
+bool ascii_address(LoadContext& c, const std::string& address, const std::string& ptr) {
+  for (unsigned char ch : address)
+    if (ch >= 0x80) {
+      c.diag.error(ptr, quote_text(address) + " has non-ASCII characters: internationalised addresses need SMTPUTF8 "
+                   "(RFC 6531), which mailsim does not model, so no simulated server could take mail for it",
+                   "an ASCII address such as \"jose@example.org\"");
+      return false;
+    }
+  return true;
+}
+
 std::optional<sim::Time> duration(LoadContext& c, const json& obj, const char* key, const std::string& ptr,
                                   std::optional<sim::Time> def) {
   const json* v = member(obj, key);
@@ -72,10 +84,7 @@ std::optional<sim::Time> duration(LoadContext& c, const json& obj, const char* k
   return d;
 }
 
-std::string lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char ch) { return std::tolower(ch); });
-  return s;
-}
+std::string lower(std::string s) { return text::to_lower(s); }
 
 std::string index_ptr(const std::string& base, std::size_t i) { return base + "/" + std::to_string(i); }
 

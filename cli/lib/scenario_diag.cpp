@@ -4,6 +4,8 @@
 #include <cctype>
 #include <cstdio>
 
+#include "sim/text.hpp"
+
 namespace mailsim::app {
 
 void Diagnostics::add(Diagnostic d) {
@@ -53,11 +55,7 @@ std::string format_diagnostic(const Diagnostic& d, const std::string& file) {
 }
 
 namespace {
-std::string lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::tolower(c); });
-  return out;
-}
+std::string lower(std::string_view s) { return text::to_lower(s); }
 
 // Optimal string alignment distance: insertions, deletions, substitutions, and swaps of two
 // neighbours ("latnecy" is one step from "latency").

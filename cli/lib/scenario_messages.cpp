@@ -100,8 +100,14 @@ void parse_messages(const json& root, LoadContext& c) {
     } else {
       ok = false;
     }
-    for (const auto& [a, ap] : texts(mj, "to", p)) m.draft.to.push_back(lower(a));
-    for (const auto& [a, ap] : texts(mj, "cc", p)) m.draft.cc.push_back(lower(a));
+    for (const auto& [a, ap] : texts(mj, "to", p)) {
+      ok = ascii_address(c, a, ap) && ok;
+      m.draft.to.push_back(lower(a));
+    }
+    for (const auto& [a, ap] : texts(mj, "cc", p)) {
+      ok = ascii_address(c, a, ap) && ok;
+      m.draft.cc.push_back(lower(a));
+    }
     m.draft.subject = text(mj, "subject").value_or("");
     m.draft.body = text(mj, "body").value_or("");
     if (const auto bf = text(mj, "body_file")) {

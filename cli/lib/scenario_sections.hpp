@@ -54,6 +54,9 @@ std::vector<std::pair<std::string, std::string>> texts(const json& obj, const ch
 std::optional<sim::Time> duration(LoadContext& c, const json& obj, const char* key, const std::string& ptr,
                                   std::optional<sim::Time> def);
 std::string lower(std::string s);
+// An address with 8-bit octets needs SMTPUTF8 (RFC 6531), which mailsim does not model: an
+// error at ptr, and false.
+bool ascii_address(LoadContext& c, const std::string& address, const std::string& ptr);
 // A value as the author wrote it, for messages: "2d", 5, true.
 std::string shown(const json& v);
 std::string index_ptr(const std::string& base, std::size_t i);

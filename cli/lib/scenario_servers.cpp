@@ -89,6 +89,7 @@ void parse_policy(LoadContext& c, const json& pj, const std::string& pp, agents:
   pol.reject_subject = text(pj, "reject_subject").value_or("");
   pol.quota_full_is_permanent = text(pj, "quota_full").value_or("permanent") == "permanent";
   pol.reject_sender_login_mismatch = boolean(pj, "reject_sender_login_mismatch").value_or(true);
+  pol.hopcount_limit = static_cast<int>(whole(pj, "hopcount_limit", pol.hopcount_limit, 1, 1000));
 }
 
 }  // namespace

@@ -7,6 +7,7 @@
 #include <arpa/inet.h>
 
 #include "cli/lib/scenario.hpp"
+#include "sim/text.hpp"
 
 namespace mailsim::app {
 
@@ -106,10 +107,7 @@ std::optional<std::pair<double, std::string>> number_and_unit(const std::string&
   return std::make_pair(n, unit);
 }
 
-std::string lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
-  return s;
-}
+std::string lower(std::string_view s) { return text::to_lower(s); }
 }  // namespace
 
 std::optional<sim::Time> parse_duration(const json& v) {

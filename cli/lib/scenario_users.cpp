@@ -18,6 +18,10 @@ void parse_users(const json& root, LoadContext& c) {
       continue;
     }
     u.address = lower(*address);
+    if (!ascii_address(c, u.address, p + "/address")) {
+      c.broken_users = true;
+      continue;
+    }
     if (c.user_index.count(u.address)) {
       c.diag.error(p + "/address", "user " + quote_text(u.address) + " is declared twice", "one entry per address");
       continue;

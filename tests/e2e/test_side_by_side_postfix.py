@@ -37,12 +37,10 @@ from test_live_smtplib import LiveServer, free_base_port, pop3_wait  # noqa: E40
 # explained in docs/fidelity.md; the fidelity work (issue 9, defects 4 and 10) removes some.
 KNOWN = {
     ("delivered", "X-Original-To"): "Postfix's virtual(8) adds the recipient before any rewriting",
-    ("delivered", "Delivered-To"): "the MDA adds no Delivered-To yet (issue 9, defect 4)",
     ("received", "comment"): "Postfix writes \"(Postfix)\" after the host name",
-    ("dsn", "returned-part"): "mailsim returns only the headers (text/rfc822-headers); Postfix the whole message",
     ("dsn", "X-Postfix-Queue-ID"): "Postfix-specific per-message field",
     ("dsn", "X-Postfix-Sender"): "Postfix-specific per-message field",
-    ("dsn", "Original-Recipient"): "mailsim has no ORCPT (DSN extension, issue 9, defect 10)",
+    ("dsn", "Original-Recipient"): "mailsim writes it only when the sender gave ORCPT; Postfix also without",
 }
 
 RECEIVED = re.compile(

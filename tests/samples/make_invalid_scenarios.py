@@ -251,6 +251,9 @@ mutate("traffic-size-too-big", ['/traffic/flows/0/size: "1GB" is not a usable me
 mutate("traffic-stop-before-start", ["/traffic/stop: traffic stops before it starts"], traffic(start="2h", stop="1h"))
 mutate("traffic-message-id-clash", ['/messages/0/id: message id "t1" is the name of a generated message'], both(setv(["messages", 0, "id"], "t1"), traffic()))
 mutate("traffic-attachment-type", ['/traffic/flows/0/attachments/types/0/type: the text "pdf" is not valid'], traffic({"attachments": {"probability": 0.5, "types": [{"type": "pdf"}]}}))
+# SMTPUTF8 (RFC 6531) is not modelled: an internationalised address is refused where it is written.
+mutate("users-address-utf8", ['/users/1/address: "bób@example.com" has non-ASCII characters'], setv(["users", 1, "address"], "bób@example.com"))
+mutate("messages-to-utf8", ['/messages/0/to/0: "josé@example.com" has non-ASCII characters'], setv(["messages", 0, "to"], ["josé@example.com"]))
 
 mutate("servers-retry-mixed-schedules", ['/servers/0/retry/minimal_backoff: "minimal_backoff" belongs to the postfix retry schedule'], setv(["servers", 0, "retry"], {"schedule": "fixed", "minimal_backoff": "5m"}))
 mutate("servers-delivery-initial-above-limit", ["/servers/0/delivery/initial_concurrency: more than concurrency_limit (3)"], setv(["servers", 0, "delivery"], {"initial_concurrency": 5, "concurrency_limit": 3}))

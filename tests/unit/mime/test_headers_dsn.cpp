@@ -155,3 +155,36 @@ TEST_CASE("DSN edge cases", "[dsn]") {
   i.recipients.clear();
   CHECK_THROWS_AS(compose_dsn(i), std::invalid_argument);
 }
+
+TEST_CASE("DSN returns the whole message as message/rfc822 when asked, with Original-Recipient", "[dsn]") {
+  DsnInfo i = sample_dsn();
+  i.returned = DsnInfo::Returned::Full;
+  i.recipients[0].original_recipient = "rfc822;Bob@Example.com";
+  const std::string raw = compose_dsn(i);
+  CHECK(mime_test::crlf_lines_within(raw, 998));
+  const Message m = parse(raw);
+  REQUIRE(m.root.children.size() == 3);
+  const std::string& status = m.root.children[1].body;
+  CHECK(status.find("Original-Recipient: rfc822;Bob@Example.com\r\nFinal-Recipient: rfc822; bob@example.com\r\n") !=
+        std::string::npos);
+  const Part& original = m.root.children[2];
+  CHECK(original.content_type == "message/rfc822");
+  const Message returned = parse(original.body);
+  CHECK(returned.header("Message-ID") == "<20261126100000.1@example.org>");
+  CHECK(text_body(returned) == text_body(parse(i.original_message)));  // the body came back too
+}
+
+TEST_CASE("count_fields, remove_fields and add_fields work on the header section only", "[headers]") {
+  std::string m =
+      "Return-Path: <forged@example.net>\r\nReceived: from a\r\n  by b; date\r\nSubject: hi\r\n"
+      "return-path:\r\n <again@example.net>\r\n\r\nReceived: in the body\r\nReturn-Path: body\r\n";
+  CHECK(count_fields(m, "Received") == 1);
+  CHECK(count_fields(m, "RETURN-PATH") == 2);
+  CHECK(remove_fields(m, "Return-Path") == 2);
+  CHECK(m == "Received: from a\r\n  by b; date\r\nSubject: hi\r\n\r\nReceived: in the body\r\nReturn-Path: body\r\n");
+  CHECK(add_fields(m, "Top: 1\r\n", "Date: x\r\n") ==
+        "Top: 1\r\nReceived: from a\r\n  by b; date\r\nSubject: hi\r\nDate: x\r\n\r\nReceived: in the body\r\n"
+        "Return-Path: body\r\n");
+  CHECK(add_fields("just a body\r\n", "", "Date: x\r\n") == "Date: x\r\n\r\njust a body\r\n");
+  CHECK(remove_fields(m, "X-None") == 0);
+}
