@@ -15,7 +15,12 @@ import shutil
 import subprocess
 import tempfile
 import time
+import sys
 import unittest
+
+# The same pointer -> position scanner checks both kinds of input.
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from test_invalid_scenarios import positions  # noqa: E402
 
 MAILSIM = os.environ.get("MAILSIM", "build/mailsim")
 SRC = os.environ.get("MAILSIM_SOURCE_DIR", os.getcwd())
@@ -28,50 +33,6 @@ def visualize(path, *extra, timeout=60):
     p = subprocess.run([MAILSIM, "visualize", path, "--format", "text", "-o", os.devnull, *extra],
                        capture_output=True, text=True, timeout=timeout, errors="replace")
     return p, time.monotonic() - start
-
-
-def positions(text):
-    """pointer -> [(value index, key index or None)], by a small scanner of our own."""
-    dec = json.JSONDecoder()
-    out = {}
-
-    def ws(i):
-        while i < len(text) and text[i] in " \t\r\n":
-            i += 1
-        return i
-
-    def esc(k):
-        return k.replace("~", "~0").replace("/", "~1")
-
-    def value(i, ptr, keypos):
-        i = ws(i)
-        out.setdefault(ptr, []).append((i, keypos))
-        if text[i] in "{[":
-            close = "}" if text[i] == "{" else "]"
-            i = ws(i + 1)
-            if text[i] == close:
-                return i + 1
-            n = 0
-            while True:
-                i = ws(i)
-                if close == "}":
-                    kpos = i
-                    key, i = dec.raw_decode(text, i)
-                    i = ws(i) + 1  # ':'
-                    i = value(i, ptr + "/" + esc(key), kpos)
-                else:
-                    i = value(i, ptr + "/" + str(n), None)
-                    n += 1
-                i = ws(i)
-                if text[i] == ",":
-                    i += 1
-                    continue
-                return i + 1
-        _, end = dec.raw_decode(text, i)
-        return end
-
-    value(0, "", None)
-    return out
 
 
 def expected_places(text, pointer, is_lines):
