@@ -7,14 +7,17 @@ namespace mailsim::agents {
 
 namespace {
 
-// How long a client waits: for the greeting, after a command, after a message's content.
+// How long a client waits: for the greeting, after a command, after a message's content,
+// for the reply to an RSET probe on a reused connection.
 struct Waits {
-  sim::Time greeting, command, content;
+  sim::Time greeting, command, content, probe;
 };
 
 // Core must offer receive(), take_output(), done(), timeout(), connection_lost(), result().
 template <class Core, class Outcome>
 class ClientSession : public sim::StreamHandler {
+  static constexpr bool kSmtp = std::is_same_v<Core, smtp::SmtpClient>;
+
  public:
   template <class... CoreArgs>
   ClientSession(Context& ctx, WireParty party, OnOwnHostCrash on_crash, Waits waits,
@@ -44,11 +47,11 @@ class ClientSession : public sim::StreamHandler {
     closed_ = true;  // the transport already forgot this end
     if (!ctx_.net.host_up(host_)) {
       // Our own host crashed: the caller said whether this program dies with it.
-      if (on_crash_ == OnOwnHostCrash::KeepWaiting) return;
+      if (on_crash_ == OnOwnHostCrash::KeepWaiting && !idle_) return;
       finished_ = true;
       ctx_.engine.cancel(timer_);
       ctx_.engine.after(0, [this] { ctx_.sessions.release(this); });
-      return;
+      return gone();
     }
     core_.connection_lost();
     // A network error is the outcome only when the connection never opened. Once it has,
@@ -57,12 +60,14 @@ class ClientSession : public sim::StreamHandler {
     finish(opened_ ? std::nullopt : std::optional<sim::NetError>(e));
   }
 
- private:
+ protected:
   void arm(sim::Time limit) {
     ctx_.engine.cancel(timer_);
     armed_at_ = ctx_.engine.now();
     timer_ = ctx_.engine.after(limit, [this] {
-      if constexpr (std::is_same_v<Core, smtp::SmtpClient>) state_timeout();
+      // A silent server on an RSET probe is no news: the message goes over a new connection.
+      if constexpr (kSmtp)
+        if (core_.phase() != smtp::SmtpClient::Phase::Probe) state_timeout();
       core_.timeout();
       flush();
       if (!finished_) finish(std::nullopt);
@@ -74,7 +79,27 @@ class ClientSession : public sim::StreamHandler {
     for (const auto& o : out) content |= o.kind == decltype(o.kind)::Content;
     send_outputs(ctx_, sock_, party_, out);
     if (core_.done()) return finish(std::nullopt);
+    if constexpr (kSmtp) {
+      if (core_.idle()) return park();
+      if (core_.phase() == smtp::SmtpClient::Phase::Probe) return arm(waits_.probe);
+    }
     arm(content ? waits_.content : waits_.command);
+  }
+  // The transaction is over and the connection stays open: report, and wait for the owner.
+  void park() {
+    ctx_.engine.cancel(timer_);
+    idle_ = true;
+    Outcome outcome{core_.result(), std::nullopt, sock_.conn};
+    if constexpr (kSmtp) outcome.link = link();
+    auto done = std::move(done_);
+    done_ = nullptr;
+    if (done) done(std::move(outcome));
+  }
+  virtual SmtpLink* link() { return nullptr; }
+  void gone() {
+    if (!idle_) return;
+    idle_ = false;
+    if (auto g = std::move(gone_)) g();
   }
   // An SMTP client that gives up waiting says so: that is when duplicates can happen.
   void state_timeout() {
@@ -100,9 +125,11 @@ class ClientSession : public sim::StreamHandler {
     closed_ = true;
     Outcome outcome{core_.result(), err, sock_.conn};
     auto done = std::move(done_);
+    done_ = nullptr;
     // Free the session after this callback; report first so that callers see the result.
     ctx_.engine.after(0, [this] { ctx_.sessions.release(this); });
-    done(std::move(outcome));
+    if (done) done(std::move(outcome));  // none once the outcome went out when it parked
+    gone();
   }
 
   Context& ctx_;
@@ -116,6 +143,44 @@ class ClientSession : public sim::StreamHandler {
   sim::TimerId timer_;
   sim::Time armed_at_ = 0;
   bool closed_ = false, finished_ = false, opened_ = false;
+  bool idle_ = false;  // parked between transactions
+  std::function<void()> gone_;
+};
+
+// An SMTP session can carry more transactions (connection reuse).
+class SmtpSession final : public ClientSession<smtp::SmtpClient, SmtpOutcome>, public SmtpLink {
+ public:
+  using ClientSession::ClientSession;
+
+  void next(WireParty party, smtp::Transaction txn, std::function<void(SmtpOutcome)> done) override {
+    if (!idle_) return;
+    idle_ = false;
+    gone_ = nullptr;
+    party.conn = sock_.conn;
+    party.direction = party_.direction;
+    party.protocol = party_.protocol;
+    party_ = std::move(party);
+    done_ = std::move(done);
+    if (!party_.msg.empty()) ctx_.correlation.tag_connection(sock_.conn, party_.msg);
+    core_.next(std::move(txn));
+    flush();
+  }
+  void quit() override {
+    if (!idle_) return;
+    gone();
+    core_.quit();
+    flush();
+  }
+  void hang_up() override {
+    if (!idle_) return;
+    gone();
+    core_.hang_up();
+    flush();
+  }
+  void on_gone(std::function<void()> g) override { gone_ = std::move(g); }
+
+ private:
+  SmtpLink* link() override { return this; }
 };
 
 }  // namespace
@@ -125,9 +190,9 @@ std::uint64_t start_smtp_session(Context& ctx, sim::HostId from, std::uint32_t t
                         std::function<void(SmtpOutcome)> done) {
   party.direction = trace::Direction::Request;
   party.protocol = trace::Protocol::SMTP;
-  using Session = ClientSession<smtp::SmtpClient, SmtpOutcome>;
-  const Waits waits{ctx.timeouts.smtp_greeting, ctx.timeouts.smtp_command, ctx.timeouts.smtp_data_end};
-  auto* s = ctx.sessions.adopt(std::make_unique<Session>(ctx, std::move(party), on_crash, waits, std::move(done),
+  const Waits waits{ctx.timeouts.smtp_greeting, ctx.timeouts.smtp_command, ctx.timeouts.smtp_data_end,
+                    ctx.timeouts.smtp_rset};
+  auto* s = ctx.sessions.adopt(std::make_unique<SmtpSession>(ctx, std::move(party), on_crash, waits, std::move(done),
                                                          std::move(config), std::move(txn)));
   return s->connect(from, to_addr, port);
 }
@@ -138,7 +203,7 @@ std::uint64_t start_pop3_session(Context& ctx, sim::HostId from, std::uint32_t t
   party.protocol = trace::Protocol::POP3;
   using Session = ClientSession<pop3::Pop3Client, Pop3Outcome>;
   const sim::Time wait = ctx.timeouts.pop3_reply;
-  auto* s = ctx.sessions.adopt(std::make_unique<Session>(ctx, std::move(party), on_crash, Waits{wait, wait, wait},
+  auto* s = ctx.sessions.adopt(std::make_unique<Session>(ctx, std::move(party), on_crash, Waits{wait, wait, wait, wait},
                                                          std::move(done), std::move(config)));
   return s->connect(from, to_addr, port);
 }

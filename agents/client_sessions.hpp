@@ -11,10 +11,31 @@
 
 namespace mailsim::agents {
 
+class SmtpLink;
+
 struct SmtpOutcome {
   smtp::ClientResult result;
   std::optional<sim::NetError> net_error;  // set when the connection itself failed
   std::uint64_t conn = 0;
+  // Set when the transaction asked keep_open and the connection is still open: the receiver
+  // must call next(), quit() or hang_up() on it (now or later; the session waits, idle).
+  SmtpLink* link = nullptr;
+};
+
+// An open SMTP client connection between two transactions (Postfix's connection cache).
+class SmtpLink {
+ public:
+  // Another transaction on this connection: RSET first, then MAIL FROM. `party` says whose
+  // message it is now. Reports once through `done`, as start_smtp_session does.
+  virtual void next(WireParty party, smtp::Transaction txn, std::function<void(SmtpOutcome)> done) = 0;
+  virtual void quit() = 0;     // QUIT, then close: the polite end
+  virtual void hang_up() = 0;  // close without a word, as Postfix's scache does at expiry
+  // Called once if the connection ends while idle (the server closed it, a crash, or
+  // hang_up()/quit()): after that the link is gone.
+  virtual void on_gone(std::function<void()> gone) = 0;
+
+ protected:
+  ~SmtpLink() = default;
 };
 struct Pop3Outcome {
   pop3::ClientResult result;

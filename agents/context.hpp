@@ -23,6 +23,8 @@ struct Timeouts {
   sim::Time smtp_data_block = 3 * sim::kMinute;
   sim::Time smtp_data_end = 10 * sim::kMinute;
   sim::Time smtp_server_idle = 5 * sim::kMinute;
+  // The reply to an RSET probe on a reused connection (Postfix smtp_rset_timeout).
+  sim::Time smtp_rset = 20 * sim::kSecond;
   sim::Time pop3_autologout = 10 * sim::kMinute;
   // A POP3 client's wait for the greeting and for each reply. RFC 1939 sets none for
   // clients; 5 minutes is fetchmail's default (its `timeout`, 300 s).

@@ -45,6 +45,19 @@ void DestinationQueues::start(const std::string& name, Waiting w) {
   Destination& d = destination(name);
   ++d.busy;
   d.peak = std::max(d.peak, d.busy);
+  // Postfix's rule: a delivery that starts within a second of the last one ending turns
+  // caching on (not mere concurrency: a burst within the initial window opens its sessions
+  // and closes them); once on, it stays on while deliveries are concurrent or back to back,
+  // and cached connections are still used (load) after storing stops.
+  const bool back_to_back = d.last_done && ctx_.engine.now() - *d.last_done <= sim::kSecond;
+  if (!d.conn_store) {
+    if (back_to_back) d.conn_load = d.conn_store = true;
+  } else if (d.busy <= 1 && !back_to_back) {
+    d.conn_store = false;
+  }
+  w.job.destination = name;
+  w.job.conn_load = d.conn_load;
+  w.job.conn_store = d.conn_store;
   const std::uint64_t epoch = epoch_;
   remote_.deliver(std::move(w.job), [this, name, epoch, done = std::move(w.done)](std::vector<RcptOutcome> results) {
     if (epoch == epoch_) finished(name, results);
@@ -55,6 +68,7 @@ void DestinationQueues::start(const std::string& name, Waiting w) {
 void DestinationQueues::finished(const std::string& name, const std::vector<RcptOutcome>& results) {
   Destination& d = destination(name);
   if (d.busy > 0) --d.busy;
+  d.last_done = ctx_.engine.now();
   if (d.dead) return;  // sessions that were on their way when it died say nothing new
   if (site_failure(results))
     failed(name, d, results.front());

@@ -6,6 +6,7 @@
 #include <deque>
 #include <functional>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -40,6 +41,10 @@ class DestinationQueues {
     RcptOutcome dead_reason;   // the failure that killed it, for the deferrals meanwhile
     sim::TimerId revive;
     std::size_t peak = 0;
+    // Postfix's on-demand connection caching (qmgr_entry.c): switched on by deliveries back
+    // to back, off again when they are neither concurrent nor back to back.
+    std::optional<sim::Time> last_done;
+    bool conn_load = false, conn_store = false;
   };
   Destination& destination(const std::string& name);
   void pump(const std::string& name);

@@ -48,12 +48,21 @@ struct RetryConfig {
 // and shrinks the window; `failed_cohort_limit` failed cohorts in a row make the destination
 // dead for `dead_pause`: its waiting mail is deferred without an attempt. One SMTP
 // transaction carries at most `recipient_limit` recipients.
+// Connection reuse (Postfix's on-demand connection cache): when a destination gets deliveries
+// back to back, a session that ended its transaction stays open, idle, for
+// `connection_cache_time`, and the next delivery to that destination uses it (RSET, then MAIL
+// FROM) instead of a new connection; a session is not kept after `connection_reuse_time_limit`
+// since it opened, nor after `connection_reuse_count_limit` reuses (0 = no limit).
 struct DeliveryConfig {
   std::size_t initial_concurrency = 5;   // initial_destination_concurrency
   std::size_t concurrency_limit = 20;    // default_destination_concurrency_limit
   std::size_t recipient_limit = 50;      // default_destination_recipient_limit
   double failed_cohort_limit = 1.0;      // default_destination_concurrency_failed_cohort_limit
   sim::Time dead_pause = 300 * sim::kSecond;  // Postfix unthrottles after minimal_backoff_time
+  bool connection_reuse = true;                           // smtp_connection_cache_on_demand
+  sim::Time connection_cache_time = 2 * sim::kSecond;     // smtp_connection_cache_time_limit
+  sim::Time connection_reuse_time_limit = 300 * sim::kSecond;  // smtp_connection_reuse_time_limit
+  std::size_t connection_reuse_count_limit = 0;           // smtp_connection_reuse_count_limit
 };
 
 struct PolicyConfig {

@@ -30,6 +30,7 @@ void MailServer::crash() {
   if (pop3d_) pop3d_->stop();
   qmgr_->crash();
   destinations_.crash();
+  remote_.crash();
   resolver_.crash();
 }
 

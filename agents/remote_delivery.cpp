@@ -70,12 +70,19 @@ RcptOutcome dns_outcome(const MxResult& r) {
 }  // namespace
 
 RemoteDelivery::RemoteDelivery(Context& ctx, sim::HostId host, const MailServerConfig& config, Resolver& resolver)
-    : ctx_(ctx), host_(host), config_(config), resolver_(resolver) {}
+    : ctx_(ctx), host_(host), config_(config), resolver_(resolver), cache_(ctx, config.delivery) {}
 
 trace::Actor RemoteDelivery::self() const { return trace::Actor{trace::Agent::MTA, config_.host}; }
 
-void RemoteDelivery::deliver(DeliveryJob job, std::function<void(std::vector<RcptOutcome>)> done) {
+void RemoteDelivery::deliver(DeliveryJob job, Done done) {
   auto shared = std::make_shared<DeliveryJob>(std::move(job));
+  // Postfix looks for a cached connection by the destination's name before any lookup.
+  if (shared->conn_load)
+    if (auto cached = cache_.take(shared->destination)) return reuse(shared, std::move(*cached), std::move(done));
+  route(shared, std::move(done));
+}
+
+void RemoteDelivery::route(Job shared, Done done) {
   if (config_.smarthost) {
     std::vector<MxTarget> t{MxTarget{*config_.smarthost, config_.smarthost_address, 0}};
     return try_target(shared, std::move(t), 0, RcptOutcome{}, std::move(done));
@@ -111,38 +118,58 @@ void RemoteDelivery::deliver(DeliveryJob job, std::function<void(std::vector<Rcp
   });
 }
 
-void RemoteDelivery::try_target(std::shared_ptr<DeliveryJob> job, std::vector<MxTarget> targets, std::size_t i,
-                                RcptOutcome last_error, std::function<void(std::vector<RcptOutcome>)> done) {
+WireParty RemoteDelivery::party(const Job& job, const MxTarget& target) const {
+  WireParty p;
+  p.self = self();
+  p.peer = trace::Actor{trace::Agent::MTA, target.host};
+  p.step = trace::Step::Relay;
+  p.msg = job->msg;
+  return p;
+}
+
+smtp::Transaction RemoteDelivery::transaction(const DeliveryJob& job) const {
+  smtp::Transaction txn;
+  txn.mail_from = job.mail_from;
+  txn.rcpt_to = job.rcpts;
+  txn.content = job.content;
+  txn.dsn_ret = job.dsn_ret;
+  txn.envid = job.envid;
+  txn.rcpt_dsn = job.rcpt_dsn;
+  txn.keep_open = job.conn_store && config_.delivery.connection_reuse;
+  for (unsigned char c : job.content)
+    if (c >= 0x80) {
+      txn.body_8bit = true;
+      break;
+    }
+  return txn;
+}
+
+// The next message over an idle connection: RSET, then the transaction. A connection that
+// fails the probe is dropped, and the message goes the usual way over a new one.
+void RemoteDelivery::reuse(Job job, CachedConnection c, Done done) {
+  c.link->next(party(job, c.target), transaction(*job), [this, job, c, done](SmtpOutcome o) mutable {
+    if (o.result.probe_failed) return route(job, done);
+    ++c.transactions;
+    session_ended(job, {c.target}, 0, c, o, done);
+  });
+}
+
+void RemoteDelivery::try_target(Job job, std::vector<MxTarget> targets, std::size_t i, RcptOutcome last_error,
+                                Done done) {
   if (i == targets.size()) {
     last_error.kind = RcptOutcome::Kind::Transient;
     if (last_error.status.empty()) last_error.status = "4.4.1";  // no answer from host
     return done(all_rcpts(job->rcpts, last_error));
   }
   const MxTarget target = targets[i];
-  WireParty party;
-  party.self = self();
-  party.peer = trace::Actor{trace::Agent::MTA, target.host};
-  party.step = trace::Step::Relay;
-  party.msg = job->msg;
   smtp::ClientConfig cc;
   cc.helo_name = config_.host;
-  smtp::Transaction txn;
-  txn.mail_from = job->mail_from;
-  txn.rcpt_to = job->rcpts;
-  txn.content = job->content;
-  txn.dsn_ret = job->dsn_ret;
-  txn.envid = job->envid;
-  txn.rcpt_dsn = job->rcpt_dsn;
-  for (unsigned char c : job->content)
-    if (c >= 0x80) {
-      txn.body_8bit = true;
-      break;
-    }
+  const CachedConnection fresh{nullptr, target, ctx_.engine.now(), 1};
   const std::uint64_t conn = start_smtp_session(
-      ctx_, host_, target.address, kPortSmtp, party, OnOwnHostCrash::Vanish, std::move(cc), std::move(txn),
-      [this, job, targets, i, done, target](SmtpOutcome o) {
-        using O = smtp::ClientResult::Outcome;
+      ctx_, host_, target.address, kPortSmtp, party(job, target), OnOwnHostCrash::Vanish, std::move(cc),
+      transaction(*job), [this, job, targets, i, done, fresh](SmtpOutcome o) {
         if (o.net_error) {
+          const MxTarget& target = fresh.target;
           // Unreachable or refused: try the next exchanger (RFC 5321 section 5.1).
           trace::ConnectionFailed f{target.host, dns::format_ipv4(target.address), net_failure(*o.net_error), "", 0};
           if (i + 1 < targets.size()) {
@@ -158,62 +185,74 @@ void RemoteDelivery::try_target(std::shared_ptr<DeliveryJob> job, std::vector<Mx
                            "]:25: " + connect_error(*o.net_error);
           return try_target(job, targets, i + 1, std::move(err), done);
         }
-        const auto& res = o.result;
-        const bool session_failed = res.outcome == O::ConnectionLost ||
-                                    (res.outcome == O::Transient && res.recipients.empty());
-        if (session_failed) {
-          RcptOutcome err;
-          // A lost connection or a silent server is no server reply: say what happened.
-          if (res.outcome == O::ConnectionLost)
-            err.net_error = trace::NetFailure::Reset;
-          else if (res.timed_out)
-            err.net_error = trace::NetFailure::TimedOut;
-          else
-            err.reply = reply_info(res.last_reply);
-          err.remote_mta = target.host;
-          if (err.reply) {
-            err.status = res.last_reply.enhanced.empty() ? "4.0.0" : res.last_reply.enhanced;
-            err.diagnostic = "smtp; " + res.last_reply.summary();
-          } else {
-            err.status = "4.4.2";  // RFC 3463: bad connection
-            err.diagnostic = silent_session(target.host, target.address, res.timed_out, res.stage);
-          }
-          return try_target(job, targets, i + 1, std::move(err), done);
-        }
-        std::vector<RcptOutcome> out;
-        for (const auto& rcpt : job->rcpts) {
-          RcptOutcome r;
-          r.rcpt = rcpt;
-          r.remote_mta = target.host;
-          const smtp::RecipientResult* rr = nullptr;
-          for (const auto& x : res.recipients)
-            if (x.rcpt == rcpt) rr = &x;
-          const smtp::Reply reply = rr ? rr->reply : res.last_reply;
-          // A recipient the server had accepted, when the session then died (no reply after
-          // the dot, a reset): what happened is the silence, not a reply the client made up.
-          const bool ended_by_session = reply == res.last_reply && (res.timed_out || res.outcome == O::ConnectionLost);
-          if (ended_by_session) {
-            r.net_error = res.timed_out ? trace::NetFailure::TimedOut : trace::NetFailure::Reset;
-            r.diagnostic = silent_session(target.host, target.address, res.timed_out, res.stage);
-            r.status = "4.4.2";
-          } else {
-            r.reply = reply_info(reply);
-            r.diagnostic = "smtp; " + reply.summary();
-            r.status = reply.enhanced.empty() ? (reply.permanent() ? "5.0.0" : "4.0.0") : reply.enhanced;
-          }
-          if (res.outcome == O::Delivered && reply.positive()) {
-            r.kind = RcptOutcome::Kind::Relayed;
-            state(ctx_, self(), job->msg, trace::Relayed{rcpt, target.host, reply_info(reply)}, o.conn);
-          } else {
-            r.kind = reply.permanent() ? RcptOutcome::Kind::Permanent : RcptOutcome::Kind::Transient;
-          }
-          out.push_back(std::move(r));
-        }
-        done(std::move(out));
+        session_ended(job, targets, i, fresh, o, done);
       });
   // Stated once the connection has its id, so that the session's lines belong to it.
   state(ctx_, self(), job->msg,
         trace::Connecting{target.host, dns::format_ipv4(target.address), target.preference, kPortSmtp}, conn);
+}
+
+void RemoteDelivery::session_ended(Job job, const std::vector<MxTarget>& targets, std::size_t i, CachedConnection c,
+                                   const SmtpOutcome& o, Done done) {
+  using O = smtp::ClientResult::Outcome;
+  const MxTarget& target = c.target;
+  // Kept or closed before the outcome goes out: the next delivery to this destination,
+  // started from that report, finds the connection in the cache.
+  if (o.link) {
+    c.link = o.link;
+    cache_.finished(job->destination, c, job->conn_store);
+  }
+  const auto& res = o.result;
+  const bool session_failed = res.outcome == O::ConnectionLost || (res.outcome == O::Transient && res.recipients.empty());
+  if (session_failed) {
+    RcptOutcome err;
+    // A lost connection or a silent server is no server reply: say what happened.
+    if (res.outcome == O::ConnectionLost)
+      err.net_error = trace::NetFailure::Reset;
+    else if (res.timed_out)
+      err.net_error = trace::NetFailure::TimedOut;
+    else
+      err.reply = reply_info(res.last_reply);
+    err.remote_mta = target.host;
+    if (err.reply) {
+      err.status = res.last_reply.enhanced.empty() ? "4.0.0" : res.last_reply.enhanced;
+      err.diagnostic = "smtp; " + res.last_reply.summary();
+    } else {
+      err.status = "4.4.2";  // RFC 3463: bad connection
+      err.diagnostic = silent_session(target.host, target.address, res.timed_out, res.stage);
+    }
+    return try_target(job, targets, i + 1, std::move(err), done);
+  }
+  std::vector<RcptOutcome> out;
+  for (const auto& rcpt : job->rcpts) {
+    RcptOutcome r;
+    r.rcpt = rcpt;
+    r.remote_mta = target.host;
+    const smtp::RecipientResult* rr = nullptr;
+    for (const auto& x : res.recipients)
+      if (x.rcpt == rcpt) rr = &x;
+    const smtp::Reply reply = rr ? rr->reply : res.last_reply;
+    // A recipient the server had accepted, when the session then died (no reply after
+    // the dot, a reset): what happened is the silence, not a reply the client made up.
+    const bool ended_by_session = reply == res.last_reply && (res.timed_out || res.outcome == O::ConnectionLost);
+    if (ended_by_session) {
+      r.net_error = res.timed_out ? trace::NetFailure::TimedOut : trace::NetFailure::Reset;
+      r.diagnostic = silent_session(target.host, target.address, res.timed_out, res.stage);
+      r.status = "4.4.2";
+    } else {
+      r.reply = reply_info(reply);
+      r.diagnostic = "smtp; " + reply.summary();
+      r.status = reply.enhanced.empty() ? (reply.permanent() ? "5.0.0" : "4.0.0") : reply.enhanced;
+    }
+    if (res.outcome == O::Delivered && reply.positive()) {
+      r.kind = RcptOutcome::Kind::Relayed;
+      state(ctx_, self(), job->msg, trace::Relayed{rcpt, target.host, reply_info(reply)}, o.conn);
+    } else {
+      r.kind = reply.permanent() ? RcptOutcome::Kind::Permanent : RcptOutcome::Kind::Transient;
+    }
+    out.push_back(std::move(r));
+  }
+  done(std::move(out));
 }
 
 }  // namespace mailsim::agents

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "agents/connection_cache.hpp"
 #include "agents/context.hpp"
 #include "agents/dns_agents.hpp"
 #include "agents/mail_config.hpp"
@@ -36,21 +37,36 @@ struct DeliveryJob {
   smtp::DsnRet dsn_ret = smtp::DsnRet::Unspecified;
   std::string envid;
   std::vector<smtp::RcptDsn> rcpt_dsn;
+  // Postfix's on-demand connection cache, as the queue manager asks for it: the destination
+  // ("*": the smarthost), whether to look for an idle connection to it first (load) and
+  // whether to keep this delivery's connection open afterwards (store).
+  std::string destination{};
+  bool conn_load = false, conn_store = false;
 };
 
 class RemoteDelivery {
  public:
   RemoteDelivery(Context& ctx, sim::HostId host, const MailServerConfig& config, Resolver& resolver);
   void deliver(DeliveryJob job, std::function<void(std::vector<RcptOutcome>)> done);
+  void crash() { cache_.crash(); }
 
  private:
-  void try_target(std::shared_ptr<DeliveryJob> job, std::vector<MxTarget> targets, std::size_t i,
-                  RcptOutcome last_error, std::function<void(std::vector<RcptOutcome>)> done);
+  using Done = std::function<void(std::vector<RcptOutcome>)>;
+  using Job = std::shared_ptr<DeliveryJob>;
+  void route(Job job, Done done);  // smarthost or MX lookup, then a new connection
+  void reuse(Job job, CachedConnection c, Done done);
+  void try_target(Job job, std::vector<MxTarget> targets, std::size_t i, RcptOutcome last_error, Done done);
+  // What one SMTP session said, as outcomes per recipient; keeps or closes its connection.
+  void session_ended(Job job, const std::vector<MxTarget>& targets, std::size_t i, CachedConnection c,
+                     const SmtpOutcome& o, Done done);
+  WireParty party(const Job& job, const MxTarget& target) const;
+  smtp::Transaction transaction(const DeliveryJob& job) const;
   trace::Actor self() const;
   Context& ctx_;
   sim::HostId host_;
   const MailServerConfig& config_;
   Resolver& resolver_;
+  ConnectionCache cache_;
 };
 
 // The same outcome for every recipient of a job.

@@ -69,13 +69,39 @@ ServerExtensions parse_extensions(const Reply& r) {
 
 }  // namespace
 
-SmtpClient::SmtpClient(ClientConfig config, Transaction transaction)
-    : config_(std::move(config)), txn_(std::move(transaction)) {
+SmtpClient::SmtpClient(ClientConfig config, Transaction transaction) : config_(std::move(config)) {
+  load(std::move(transaction));
+  pending_.push_back(Pending{Step::Greeting});
+}
+
+void SmtpClient::load(Transaction transaction) {
+  txn_ = std::move(transaction);
   const std::string canonical = canonical_crlf(txn_.content);
   content_size_ = canonical.size();
   wire_content_ = dot_stuff(canonical);
-  rcpt_replies_.resize(txn_.rcpt_to.size());
-  pending_.push_back(Pending{Step::Greeting});
+  rcpt_replies_.assign(txn_.rcpt_to.size(), std::nullopt);
+  mail_failure_.reset();
+  finished_ = false;
+  result_ = ClientResult{};
+}
+
+void SmtpClient::next(Transaction transaction) {
+  if (!idle()) return;
+  idle_ = false;
+  load(std::move(transaction));
+  send(Step::Rset, "RSET");  // Postfix's probe: is the cached session still good?
+}
+
+void SmtpClient::quit() {
+  if (!idle()) return;
+  idle_ = false;
+  send(Step::Quit, "QUIT");
+}
+
+void SmtpClient::hang_up() {
+  if (!idle()) return;
+  idle_ = false;
+  close();
 }
 
 void SmtpClient::receive(std::string_view bytes) {
@@ -106,6 +132,7 @@ std::vector<Output> SmtpClient::take_output() { return std::exchange(output_, {}
 
 void SmtpClient::connection_lost() {
   if (done_) return;
+  if (idle_) return close();  // between transactions: nothing was under way
   if (!finished_)
     finish(ClientResult::Outcome::ConnectionLost, pending_.empty() ? "quit" : stage_of(pending_.front().step),
            local_reply(421, "4.4.2", "connection lost"));
@@ -114,6 +141,7 @@ void SmtpClient::connection_lost() {
 
 void SmtpClient::timeout() {
   if (done_) return;
+  if (idle_) return close();
   result_.timed_out = !finished_;
   if (!finished_)
     finish(ClientResult::Outcome::Transient, pending_.empty() ? "quit" : stage_of(pending_.front().step),
@@ -122,6 +150,7 @@ void SmtpClient::timeout() {
 }
 
 SmtpClient::Phase SmtpClient::phase() const {
+  if (idle()) return Phase::Idle;
   if (done_ || pending_.empty()) return Phase::Done;
   switch (pending_.front().step) {
     case Step::Greeting: return Phase::Greeting;
@@ -132,6 +161,7 @@ SmtpClient::Phase SmtpClient::phase() const {
     case Step::Data: return Phase::DataStart;
     case Step::Content: return Phase::DataEnd;
     case Step::Quit: return Phase::Quit;
+    case Step::Rset: return Phase::Probe;
   }
   return Phase::Done;
 }
@@ -146,6 +176,7 @@ const char* SmtpClient::stage_of(Step step) const {
     case Step::Data: return "data";
     case Step::Content: return "content";
     case Step::Quit: return "quit";
+    case Step::Rset: return "rset";
   }
   return "quit";
 }
@@ -191,6 +222,12 @@ void SmtpClient::on_reply(const Reply& r) {
     case Step::Data: on_data_reply(r); break;
     case Step::Content: on_content_reply(r); break;
     case Step::Quit: close(); break;
+    case Step::Rset:
+      if (r.positive()) return start_mail();
+      // Postfix drops a session that refuses the probe and delivers over a new one.
+      finish(ClientResult::Outcome::Transient, "rset", r);
+      close();
+      break;
   }
 }
 
@@ -294,11 +331,13 @@ void SmtpClient::on_content_reply(const Reply& r) {
     fail_and_quit("mail", *mail_failure_);
   } else if (accepted_count() == 0) {
     fail_without_accepted_recipients();
-  } else if (r.positive()) {
-    finish(ClientResult::Outcome::Delivered, "content", r);
-    send(Step::Quit, "QUIT");
   } else {
-    fail_and_quit("content", r);
+    finish(r.positive() ? ClientResult::Outcome::Delivered : outcome_of(r), "content", r);
+    // The server has ended this transaction either way: a clean point to keep the session.
+    if (txn_.keep_open)
+      idle_ = true;
+    else
+      send(Step::Quit, "QUIT");
   }
 }
 
@@ -322,6 +361,7 @@ void SmtpClient::finish(ClientResult::Outcome outcome, const char* stage, const 
   result_.outcome = outcome;
   result_.stage = stage;
   result_.last_reply = r;
+  result_.probe_failed = std::string_view(stage) == "rset";  // refused, lost or silent: never started
   // Only recipients that got an answer are listed: after a refused MAIL the RCPT replies are
   // meaningless, and an empty list tells the caller the session failed before RCPT.
   result_.recipients.clear();

@@ -6,6 +6,12 @@
 //
 // Every command sent is queued as a Pending step; each reply answers the oldest one. That
 // single rule covers lock-step and pipelined dialogues alike.
+//
+// Connection reuse (Postfix's connection cache): a transaction with keep_open ends after the
+// reply to the final dot without QUIT; the client is then idle(). The owner either runs the
+// next transaction on the same connection (next(): an RSET probe first, as Postfix sends,
+// then MAIL FROM), ends it politely (quit()), or drops it without a word (hang_up(): what
+// Postfix's scache does when a cached connection's time is up).
 #include <cstddef>
 #include <deque>
 #include <optional>
@@ -39,6 +45,9 @@ struct Transaction {
   DsnRet dsn_ret = DsnRet::Unspecified;
   std::string envid;
   std::vector<RcptDsn> rcpt_dsn;
+  // After the reply to the final dot, keep the connection open for another transaction
+  // instead of QUIT (the queue manager asked for connection caching).
+  bool keep_open = false;
 };
 
 struct RecipientResult {
@@ -52,6 +61,9 @@ struct ClientResult {
   Reply last_reply;  // the reply that decided the outcome (client-made ones say "(local)")
   std::string stage;  // "greeting","ehlo","auth","mail","rcpt","data","content","quit"
   bool timed_out = false;  // the server went silent (timeout()); last_reply is then made up locally
+  // A reused connection failed its RSET probe (a refusal, a lost connection, silence): the
+  // transaction was never started, and another connection may carry it.
+  bool probe_failed = false;
   // Per recipient that was answered, in Transaction order (refusals made locally, for
   // addresses unsafe to send, included). Empty when the session failed before RCPT or MAIL
   // was refused: then last_reply applies to every recipient.
@@ -67,7 +79,7 @@ struct ServerExtensions {
 
 class SmtpClient {
  public:
-  enum class Phase { Greeting, Ehlo, Auth, Mail, Rcpt, DataStart, DataEnd, Quit, Done };
+  enum class Phase { Greeting, Ehlo, Auth, Mail, Rcpt, DataStart, DataEnd, Quit, Done, Idle, Probe };
 
   SmtpClient(ClientConfig config, Transaction transaction);
 
@@ -75,6 +87,12 @@ class SmtpClient {
   std::vector<Output> take_output();
   void connection_lost();  // -> ConnectionLost unless the outcome was already decided
   void timeout();          // no reply in time: Transient, close without waiting
+
+  // Between transactions on a kept connection (see Transaction::keep_open).
+  bool idle() const { return idle_ && !done_; }
+  void next(Transaction transaction);  // idle only: RSET, then the new transaction
+  void quit();                         // idle only: QUIT, then close on its reply
+  void hang_up();                      // idle only: close without a word
 
   bool done() const { return done_; }
   bool wants_close() const { return done_; }
@@ -84,7 +102,7 @@ class SmtpClient {
   std::size_t buffered_bytes() const { return parser_.buffered(); }
 
  private:
-  enum class Step { Greeting, Ehlo, Helo, AuthUser, AuthPassword, AuthResult, Mail, Rcpt, Data, Content, Quit };
+  enum class Step { Greeting, Ehlo, Helo, AuthUser, AuthPassword, AuthResult, Mail, Rcpt, Data, Content, Quit, Rset };
   struct Pending {
     Step step;
     std::size_t index = 0;  // Rcpt: which recipient
@@ -105,6 +123,7 @@ class SmtpClient {
   void fail_without_accepted_recipients();
   void finish(ClientResult::Outcome outcome, const char* stage, const Reply& r);
   void close();
+  void load(Transaction transaction);
   bool pipelined() const { return config_.pipelining && ext_.pipelining; }
   std::size_t accepted_count() const;
   const char* stage_of(Step step) const;
@@ -120,6 +139,7 @@ class SmtpClient {
   std::optional<Reply> mail_failure_;
   bool finished_ = false;  // outcome decided
   bool done_ = false;      // nothing more to do; close the connection
+  bool idle_ = false;      // a transaction ended, the connection stays open (keep_open)
   ClientResult result_;
   std::vector<Output> output_;
 };

@@ -71,6 +71,13 @@ void parse_delivery(LoadContext& c, const json& dj, const std::string& dp, agent
   if (d.initial_concurrency > d.concurrency_limit && member(dj, "initial_concurrency"))
     c.diag.error(dp + "/initial_concurrency", "more than concurrency_limit (" + std::to_string(d.concurrency_limit) + ")",
                  "at most concurrency_limit (default 20)");
+  d.connection_reuse = boolean(dj, "connection_reuse").value_or(d.connection_reuse);
+  if (const auto v = scaled_duration(c, dj, "connection_cache_time", dp, d.connection_cache_time))
+    d.connection_cache_time = *v;
+  if (const auto v = scaled_duration(c, dj, "connection_reuse_time_limit", dp, d.connection_reuse_time_limit))
+    d.connection_reuse_time_limit = *v;
+  d.connection_reuse_count_limit = static_cast<std::size_t>(
+      whole(dj, "connection_reuse_count_limit", d.connection_reuse_count_limit, 0, 1000000));
   if (member(dj, "dead_pause") && d.dead_pause <= 0 && !c.diag.has_error_at(dp + "/dead_pause"))
     c.diag.error(dp + "/dead_pause", "a pause of 0 would try a dead destination again at once", "more than 0, such as \"300s\"");
 }

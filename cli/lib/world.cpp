@@ -33,6 +33,7 @@ World::World(const Scenario& scenario, RunOptions options)
   t.smtp_data_block = scaled(t.smtp_data_block, k);
   t.smtp_data_end = scaled(t.smtp_data_end, k);
   t.smtp_server_idle = scaled(t.smtp_server_idle, k);
+  t.smtp_rset = scaled(t.smtp_rset, k);
   t.pop3_autologout = scaled(t.pop3_autologout, k);
   t.pop3_reply = scaled(t.pop3_reply, k);
   if (options_.external_timeout > 0)
@@ -87,6 +88,8 @@ World::World(const Scenario& scenario, RunOptions options)
     cfg.retry.queue_run_delay = scaled(cfg.retry.queue_run_delay, k);
     cfg.retry.delay_warning = scaled(cfg.retry.delay_warning, k);
     cfg.delivery.dead_pause = scaled(cfg.delivery.dead_pause, k);
+    cfg.delivery.connection_cache_time = scaled(cfg.delivery.connection_cache_time, k);
+    cfg.delivery.connection_reuse_time_limit = scaled(cfg.delivery.connection_reuse_time_limit, k);
     cfg.policy.greylist_delay = scaled(cfg.policy.greylist_delay, k);
     const sim::HostId host = *net_.find_host(cfg.host);
     if (cfg.external) {

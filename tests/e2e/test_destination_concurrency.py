@@ -3,6 +3,9 @@
 
 - 100 messages queued for one domain: at most 20 SMTP sessions at once (5 at first, more as
   sessions succeed), not 100; one MX query, the other answers come from the cache (TTL).
+- Those 100 messages share far fewer connections than messages: deliveries back to back reuse
+  an idle session (RSET, then MAIL FROM), as Postfix's on-demand connection cache does; the
+  reuse limits and the switch are configurable (servers[].delivery).
 - A message for 60 recipients of one domain goes in two transactions (50 + 10).
 - A destination that does not answer is declared dead after one failed cohort: its other
   waiting mail is deferred ("delivery temporarily suspended") without 25 more connections.
@@ -81,7 +84,6 @@ class Concurrency(unittest.TestCase):
 
     def test_at_most_twenty_sessions_at_once_and_five_at_first(self):
         spans = relay_sessions(self.trace)
-        self.assertEqual(len(spans), 100)
         self.assertLessEqual(peak(spans), 20)
         self.assertGreater(peak(spans), 5)  # the window grew with good sessions
         first = sorted(spans.values())
@@ -97,7 +99,91 @@ class Concurrency(unittest.TestCase):
         # The answer is stated to the deliveries that waited for that one query (the first
         # window); the later ones used the cache, which is no news.
         self.assertLessEqual(len(facts(self.trace, "mx_answer")), 5)
-        self.assertEqual(len(facts(self.trace, "connecting")), 100)
+
+
+def transactions(trace, conn):
+    """The lines of one connection, and its transactions: each from its MAIL FROM, or from the
+    RSET probe before it, up to the next one."""
+    out, lines, after_rset = [], [e for e in trace["events"] if e["kind"] == "line" and e["conn"] == conn], False
+    for e in lines:
+        request = e["line"].upper() if e["direction"] == "request" else ""
+        if request == "RSET" or (request.startswith("MAIL FROM") and not after_rset):
+            out.append([])
+        if request:
+            after_rset = request == "RSET"
+        if out:
+            out[-1].append(e)
+    return lines, out
+
+
+class ConnectionReuse(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.trace, cls.summary = variant(many_messages(100))
+
+    def test_far_fewer_sessions_than_messages(self):
+        sessions = relay_sessions(self.trace)
+        self.assertLessEqual(len(sessions), 30)
+        self.assertEqual(len(facts(self.trace, "connecting")), len(sessions))
+        self.assertEqual(self.summary["totals"]["delivered"], 100)  # each once: the ledger is exact
+        self.assertEqual(len(facts(self.trace, "relayed")), 100)
+
+    def test_several_transactions_on_one_connection_with_rset_between(self):
+        busiest = 0
+        for conn in relay_sessions(self.trace):
+            lines, txns = transactions(self.trace, conn)
+            busiest = max(busiest, len(txns))
+            requests = [e["line"].upper() for e in lines if e["direction"] == "request"]
+            # One greeting and one EHLO per connection; every later transaction after an RSET
+            # probe, and no QUIT until the last one.
+            self.assertEqual(sum(1 for r in requests if r.startswith("EHLO")), 1)
+            self.assertEqual(sum(1 for r in requests if r == "RSET"), len(txns) - 1)
+            self.assertNotIn("QUIT", requests[:-1])
+            for i, r in enumerate(requests):
+                if r.startswith("MAIL FROM") and i > 1:
+                    self.assertEqual(requests[i - 1], "RSET", conn)
+            # Each transaction carries its own message in the trace.
+            msgs = [t[0]["msg"] for t in txns]
+            self.assertEqual(len(set(msgs)), len(msgs))
+            for t in txns:
+                self.assertEqual({e["msg"] for e in t}, {t[0]["msg"]})
+        self.assertGreaterEqual(busiest, 5)
+
+    def test_same_seed_same_trace(self):
+        again, _ = variant(many_messages(100))
+        self.assertEqual(json.dumps(again["events"]), json.dumps(self.trace["events"]))
+
+    def test_reuse_can_be_switched_off(self):
+        def edit(s):
+            many_messages(30)(s)
+            s["servers"][0]["delivery"] = {"connection_reuse": False}
+        t, summ = variant(edit)
+        self.assertEqual(len(relay_sessions(t)), 30)
+        self.assertNotIn("RSET", [e["line"] for e in t["events"] if e["kind"] == "line"])
+        self.assertEqual(summ["totals"]["delivered"], 30)
+
+    def test_reuse_count_limit(self):
+        def edit(s):
+            many_messages(60)(s)
+            s["servers"][0]["delivery"] = {"connection_reuse_count_limit": 2}
+        t, summ = variant(edit)
+        counts = [len(transactions(t, c)[1]) for c in relay_sessions(t)]
+        self.assertEqual(max(counts), 3)  # the first transaction and two reuses
+        self.assertEqual(summ["totals"]["delivered"], 60)
+
+    def test_reuse_time_limit(self):
+        def edit(s):
+            many_messages(60)(s)
+            s["servers"][0]["delivery"] = {"connection_reuse_time_limit": "500ms"}
+        t, summ = variant(edit)
+        spans = relay_sessions(t)
+        for conn, (opened, _) in spans.items():
+            for txn in transactions(t, conn)[1][1:]:
+                # A session is kept only while younger than the limit; its next transaction
+                # starts right after (one RSET round trip).
+                self.assertLess(txn[0]["time_us"] - opened, 600_000)
+        self.assertGreater(len(spans), len(relay_sessions(self.trace)))
+        self.assertEqual(summ["totals"]["delivered"], 60)
 
 
 class RecipientLimit(unittest.TestCase):
