@@ -16,9 +16,16 @@ std::uint64_t dns_exchange_key(std::uint32_t client, std::uint16_t port, std::ui
 }
 
 namespace {
+// A reverse lookup (PTR) is not traced as lines: the viewer tells every DNS line as the
+// relay's MX lookup. Its packets are real (pcap, --trace-packets) and its answer shows in
+// the Received: field.
+bool reverse_lookup(const dns::Message& m) {
+  return m.questions.size() == 1 && m.questions.front().type == dns::Type::PTR;
+}
+
 void trace_dns(Context& ctx, const trace::Actor& self, const trace::Actor& peer, trace::Direction dir,
                const dns::Message& m, const std::string& msg) {
-  if (!ctx.trace.wants_lines()) return;
+  if (!ctx.trace.wants_lines() || reverse_lookup(m)) return;
   trace::TraceEvent e;
   e.kind = trace::Kind::Line;
   e.time = ctx.engine.now();
@@ -146,6 +153,32 @@ void Resolver::crash() {
   ++epoch_;
   mx_cache_.clear();
   mx_waiting_.clear();
+  ptr_cache_.clear();
+}
+
+void Resolver::resolve_client_name(std::uint32_t address, const std::string& msg,
+                                   std::function<void(std::string)> done) {
+  if (server_address_ == 0) {  // no DNS server in this world: nobody can say
+    ctx_.engine.after(0, [done = std::move(done)] { done(""); });
+    return;
+  }
+  if (auto it = ptr_cache_.find(address); it != ptr_cache_.end()) {
+    if (ctx_.engine.now() < it->second.second) {
+      ctx_.engine.after(0, [done = std::move(done), name = it->second.first] { done(name); });
+      return;
+    }
+    ptr_cache_.erase(it);
+  }
+  const std::uint64_t epoch = epoch_;
+  query(dns::reverse_name(address), dns::Type::PTR, msg, [this, address, epoch, done](Answer a) {
+    if (epoch != epoch_) return;
+    for (const auto& r : a.message.answers)
+      if (r.type == dns::Type::PTR && !r.target.empty()) {
+        ptr_cache_[address] = {r.target, ctx_.engine.now() + static_cast<sim::Time>(r.ttl) * sim::kSecond};
+        return done(r.target);
+      }
+    done("");
+  });
 }
 
 void Resolver::look_up_mail_hosts(const std::string& domain, const std::string& msg,

@@ -13,8 +13,8 @@ MailServer::MailServer(Context& ctx, sim::HostId host, MailServerConfig config)
       remote_(ctx, host, config_, resolver_),
       destinations_(ctx, config_, remote_) {
   qmgr_ = std::make_unique<QueueManager>(ctx, host, config_, mda_, destinations_);
-  if (config_.smtp) smtpd_ = std::make_unique<SmtpListener>(ctx, host, config_, false, *qmgr_, store_);
-  if (config_.submission) msa_ = std::make_unique<SmtpListener>(ctx, host, config_, true, *qmgr_, store_);
+  if (config_.smtp) smtpd_ = std::make_unique<SmtpListener>(ctx, host, config_, false, *qmgr_, store_, resolver_);
+  if (config_.submission) msa_ = std::make_unique<SmtpListener>(ctx, host, config_, true, *qmgr_, store_, resolver_);
   if (config_.pop3) pop3d_ = std::make_unique<Pop3Agent>(ctx, host, config_, store_);
 }
 

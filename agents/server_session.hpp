@@ -28,6 +28,10 @@ class ServerSession : public sim::StreamHandler {
   ~ServerSession() override { ctx_.engine.cancel(timer_); }
 
   void on_open(sim::SocketId) override {
+    if (greet_later()) {  // input waits (bounded) until begin()
+      holding_ = true;
+      return;
+    }
     core_start();
     flush(true);
   }
@@ -69,6 +73,15 @@ class ServerSession : public sim::StreamHandler {
   // The deadline for what the core waits for now, and a number that changes with the phase.
   virtual sim::Time core_limit() const = 0;
   virtual int core_phase() const = 0;
+
+  // A session that must learn something before its greeting (the client's name, by reverse
+  // DNS) says so here and calls begin() when it knows.
+  virtual bool greet_later() { return false; }
+  void begin() {
+    if (closed_) return;
+    core_start();
+    release();
+  }
 
   // The next reply waits this long (the largest asked for wins).
   void penalize(sim::Time delay) { penalty_ = std::max(penalty_, delay); }

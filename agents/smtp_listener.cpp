@@ -38,6 +38,20 @@ class SmtpListener::Session : public ServerSession, private smtp::ServerPolicy {
     party_.conn = sock.conn;
   }
 
+  // As Postfix's smtpd: before the greeting, the client's name from its address's PTR record
+  // ("unknown" in Received: without one).
+  bool greet_later() override {
+    Context& ctx = agent_.ctx_;
+    agent_.resolver_.resolve_client_name(peer_addr_, ctx.correlation.message_of_connection(sock_.conn),
+                                         [&agent = agent_, conn = sock_.conn](std::string name) {
+                                           const auto it = agent.sessions_.find(conn);
+                                           if (it == agent.sessions_.end()) return;  // gone meanwhile
+                                           it->second->client_name_ = std::move(name);
+                                           it->second->begin();
+                                         });
+    return true;
+  }
+
  private:
   static smtp::ServerConfig make_config(SmtpListener& agent, sim::SocketId sock) {
     smtp::ServerConfig c;
@@ -82,7 +96,7 @@ class SmtpListener::Session : public ServerSession, private smtp::ServerPolicy {
     }
     mime::ReceivedInfo info;
     info.helo = a.envelope.helo;
-    info.client_host = ctx.net.host(peer_host_).name;
+    info.client_host = client_name_;  // "" is written "unknown"
     info.client_ip = dns::format_ipv4(peer_addr_);
     info.by_host = agent_.config_.host;
     info.protocol = a.envelope.auth_user.empty() ? "ESMTP" : "ESMTPA";
@@ -299,13 +313,15 @@ class SmtpListener::Session : public ServerSession, private smtp::ServerPolicy {
   WireParty party_;
   sim::HostId peer_host_ = 0;
   std::uint32_t peer_addr_ = 0;
+  std::string client_name_;  // by reverse DNS; empty until (unless) the PTR answer names it
   int auth_failures_ = 0;
   bool relaying_ = false;
 };
 
 SmtpListener::SmtpListener(Context& ctx, sim::HostId host, const MailServerConfig& config, bool submission,
-                           QueueSink& queue, const store::MailboxStore& store)
-    : ctx_(ctx), host_(host), config_(config), submission_(submission), queue_(queue), store_(store) {}
+                           QueueSink& queue, const store::MailboxStore& store, Resolver& resolver)
+    : ctx_(ctx), host_(host), config_(config), submission_(submission), queue_(queue), store_(store),
+      resolver_(resolver) {}
 
 SmtpListener::~SmtpListener() = default;
 

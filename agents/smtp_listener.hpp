@@ -9,6 +9,7 @@
 #include <tuple>
 
 #include "agents/context.hpp"
+#include "agents/dns_agents.hpp"
 #include "agents/mail_config.hpp"
 #include "agents/queue.hpp"
 #include "agents/store/mailbox_store.hpp"
@@ -17,8 +18,9 @@ namespace mailsim::agents {
 
 class SmtpListener {
  public:
+  // `resolver` looks up each client's name (PTR) for the Received: field.
   SmtpListener(Context& ctx, sim::HostId host, const MailServerConfig& config, bool submission, QueueSink& queue,
-               const store::MailboxStore& store);
+               const store::MailboxStore& store, Resolver& resolver);
   ~SmtpListener();
   void start();
   void stop();
@@ -35,6 +37,7 @@ class SmtpListener {
   bool submission_;
   QueueSink& queue_;
   const store::MailboxStore& store_;
+  Resolver& resolver_;
   std::map<std::uint64_t, std::unique_ptr<Session>> sessions_;
   // Greylisting triplets (client address, sender, recipient) -> first seen.
   std::map<std::tuple<std::uint32_t, std::string, std::string>, sim::Time> greylist_;

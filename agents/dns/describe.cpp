@@ -94,7 +94,8 @@ std::string show_data(const Record& r) {
   switch (r.type) {
     case Type::A: return format_ipv4(r.address);
     case Type::NS:
-    case Type::CNAME: return show_name(r.target);
+    case Type::CNAME:
+    case Type::PTR: return show_name(r.target);
     case Type::MX: return std::to_string(r.preference) + " " + show_name(r.target);
     case Type::TXT: {
       std::string out = "\"";
@@ -138,6 +139,7 @@ std::string type_name(Type t) {
     case Type::A: return "A";
     case Type::NS: return "NS";
     case Type::CNAME: return "CNAME";
+    case Type::PTR: return "PTR";
     case Type::SOA: return "SOA";
     case Type::MX: return "MX";
     case Type::TXT: return "TXT";
@@ -162,6 +164,11 @@ std::string describe(const Message& m) {
 std::string format_ipv4(std::uint32_t a) {
   return std::to_string(a >> 24) + "." + std::to_string(a >> 16 & 0xFF) + "." +
          std::to_string(a >> 8 & 0xFF) + "." + std::to_string(a & 0xFF);
+}
+
+std::string reverse_name(std::uint32_t a) {
+  return std::to_string(a & 0xFF) + "." + std::to_string(a >> 8 & 0xFF) + "." + std::to_string(a >> 16 & 0xFF) +
+         "." + std::to_string(a >> 24) + ".in-addr.arpa";
 }
 
 std::optional<std::uint32_t> parse_ipv4(std::string_view text) {

@@ -15,7 +15,7 @@ namespace mailsim::dns {
 
 // A plain enum class over uint16_t: decode() keeps types it does not model (e.g. OPT = 41)
 // as other values, so a message round-trips instead of being rejected.
-enum class Type : std::uint16_t { A = 1, NS = 2, CNAME = 5, SOA = 6, MX = 15, TXT = 16, AAAA = 28 };
+enum class Type : std::uint16_t { A = 1, NS = 2, CNAME = 5, SOA = 6, PTR = 12, MX = 15, TXT = 16, AAAA = 28 };
 enum class Rcode : std::uint8_t { NoError = 0, FormErr = 1, ServFail = 2, NxDomain = 3, NotImp = 4, Refused = 5 };
 
 struct Question {
@@ -30,7 +30,7 @@ struct Record {
   Type type = Type::A;
   std::uint32_t ttl = 0;
   std::uint16_t preference = 0;  // MX
-  std::string target{};          // MX exchange, CNAME and NS target; TXT text (strings joined)
+  std::string target{};          // MX exchange, CNAME, NS and PTR target; TXT text (strings joined)
   std::uint32_t address = 0;     // A, host order
   std::string rdata{};           // every other type (AAAA, SOA, ...): RDATA bytes, names uncompressed
   bool operator==(const Record&) const = default;
@@ -60,6 +60,8 @@ std::string describe(const Message& m);
 std::string type_name(Type t);                 // "MX", unknown as "TYPE99" (RFC 3597)
 std::string format_ipv4(std::uint32_t host_order);
 std::optional<std::uint32_t> parse_ipv4(std::string_view text);  // strict dotted quad
+// The owner name of an address's PTR record: 198.51.100.10 -> "10.100.51.198.in-addr.arpa".
+std::string reverse_name(std::uint32_t host_order);
 
 // RDATA for a SOA record (Record::rdata), for the authority section of negative answers.
 std::string soa_rdata(std::string_view mname, std::string_view rname, std::uint32_t serial,

@@ -89,7 +89,8 @@ class Writer {
     switch (r.type) {
       case Type::A: put32(out, r.address); break;
       case Type::NS:
-      case Type::CNAME: name(r.target, true); break;
+      case Type::CNAME:
+      case Type::PTR: name(r.target, true); break;
       case Type::MX:
         put16(out, r.preference);
         name(r.target, true);
@@ -206,6 +207,7 @@ bool read_rdata(Reader& r, Record& rec, std::size_t len) {
       return len == 4 && r.u32(rec.address);
     case Type::NS:
     case Type::CNAME:
+    case Type::PTR:
       return r.name(rec.target) && r.pos() == end;
     case Type::MX:
       return r.u16(rec.preference) && r.name(rec.target) && r.pos() == end;

@@ -50,10 +50,10 @@ struct LinkDef {
 
 struct DnsRecordDef {
   std::string name;
-  dns::Type type = dns::Type::A;  // MX or A
-  std::string target;             // MX
+  dns::Type type = dns::Type::A;  // MX, A or PTR (name: the in-addr.arpa name)
+  std::string target;             // MX exchange; PTR: the host name
   std::uint16_t preference = 0;   // MX
-  std::uint32_t address = 0;      // A
+  std::uint32_t address = 0;      // A, PTR
 };
 
 struct UserDef {

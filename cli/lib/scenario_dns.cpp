@@ -35,6 +35,19 @@ void parse_dns(const json& root, LoadContext& c) {
       const auto a = dns::parse_ipv4(text(r, "address").value_or(""));
       if (!a) continue;
       rec.address = *a;
+    } else if (*type == "PTR") {
+      // Reverse DNS: the address points back to the name; the zone holds it under the
+      // address's in-addr.arpa name, where a server looks up a client.
+      rec.type = dns::Type::PTR;
+      for (const char* k : {"target", "preference"})
+        if (member(r, k))
+          c.diag.error(p + "/" + k, "a PTR record has no " + std::string(k),
+                       "\"name\": the host name, \"address\": the IPv4 address that points back to it");
+      const auto a = dns::parse_ipv4(text(r, "address").value_or(""));
+      if (!a) continue;
+      rec.target = rec.name;
+      rec.name = dns::reverse_name(*a);
+      rec.address = *a;
     } else {
       continue;  // the schema named the allowed types
     }

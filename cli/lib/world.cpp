@@ -70,6 +70,8 @@ World::World(const Scenario& scenario, RunOptions options)
       if (r.type == dns::Type::MX) {
         rec.preference = r.preference;
         rec.target = r.target;
+      } else if (r.type == dns::Type::PTR) {
+        rec.target = r.target;
       } else {
         rec.address = r.address;
       }

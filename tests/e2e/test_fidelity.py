@@ -184,6 +184,39 @@ class WholeMessageBounce(unittest.TestCase):
         self.assertIn("is anybody there?", returned.get_content())
 
 
+def received_fields(export):
+    """The Received: fields of Bob's copy, newest first, unfolded."""
+    (path,) = maildir_files(export, "clients", "bob@example.com")
+    msg = email.message_from_bytes(read(path), policy=email.policy.compat32)
+    return [" ".join(str(v).split()) for v in msg.get_all("Received")]
+
+
+class ReverseDns(unittest.TestCase):
+    """Defect 10 (tail): Received fields named every client by its host name, as if every
+    address had a PTR record; Postfix writes "unknown" when none exists."""
+
+    def test_name_with_a_ptr_record_unknown_without(self):
+        t, _, export = variant("six-steps", lambda s: None)
+        relay, submission = received_fields(export)
+        # six-steps gives the providers' servers PTR records, not Alice's PC.
+        self.assertTrue(relay.startswith("from mail.example.org (mail.example.org [198.51.100.25]) by mail.example.com"),
+                        relay)
+        self.assertTrue(submission.startswith("from pc-alice (unknown [198.51.100.10]) by mail.example.org"), submission)
+        # The lookup is real DNS before the greeting (the server waits for it, as smtpd does),
+        # but no line of the trace: the viewer tells DNS lines as the relay's MX lookup.
+        self.assertFalse([e for e in t["events"] if e["kind"] == "line" and "PTR" in e["line"]])
+
+    def test_the_zone_decides(self):
+        def edit(s):
+            recs = [r for r in s["dns"]["records"] if r["type"] != "PTR"]
+            recs.append({"name": "alice-home.example.net", "type": "PTR", "address": "198.51.100.10"})
+            s["dns"]["records"] = recs
+        _, _, export = variant("six-steps", edit)
+        relay, submission = received_fields(export)
+        self.assertIn("from mail.example.org (unknown [198.51.100.25])", relay)
+        self.assertIn("from pc-alice (alice-home.example.net [198.51.100.10])", submission)
+
+
 if __name__ == "__main__":
     result = unittest.main(verbosity=2, exit=False).result
     if not result.wasSuccessful():

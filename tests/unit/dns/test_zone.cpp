@@ -148,3 +148,22 @@ TEST_CASE("describe renders one line per message", "[dns][describe]") {
   REQUIRE(describe(txt) ==
           "ANSWER example.com TXT \"v=spf1 \\034mx\\034\", example.com AAAA 2001:db8::1");
 }
+
+TEST_CASE("PTR records answer reverse lookups; a missing one is NXDOMAIN", "[dns][zone][ptr]") {
+  const std::uint32_t mail = *parse_ipv4("198.51.100.25");
+  CHECK(reverse_name(mail) == "25.100.51.198.in-addr.arpa");
+  Zone z;
+  z.add({reverse_name(mail), Type::PTR, 3600, 0, "mail.example.org"});
+  const Message named = z.answer(query("25.100.51.198.in-addr.arpa", Type::PTR));
+  REQUIRE(named.answers.size() == 1);
+  CHECK(named.answers[0].type == Type::PTR);
+  CHECK(named.answers[0].target == "mail.example.org");
+  CHECK(describe(named) == "ANSWER 25.100.51.198.in-addr.arpa PTR mail.example.org");
+  // Through the wire and back, as the resolver reads it.
+  const auto decoded = decode(encode(named));
+  REQUIRE(decoded);
+  CHECK(*decoded == named);
+  const Message none = z.answer(query("10.100.51.198.in-addr.arpa", Type::PTR));
+  CHECK(none.rcode == Rcode::NxDomain);
+  CHECK(describe(query("10.100.51.198.in-addr.arpa", Type::PTR)) == "QUERY PTR 10.100.51.198.in-addr.arpa");
+}
