@@ -30,6 +30,12 @@ class ClientSession : public sim::StreamHandler {
     sock_ = ctx_.transport.connect(from, to_addr, port, this);
     party_.conn = sock_.conn;
     if (!party_.msg.empty()) ctx_.correlation.tag_connection(sock_.conn, party_.msg);
+    if constexpr (kSmtp) {
+      // A real server (live mode) traces nothing itself: its reply lines are traced here.
+      const auto peer = ctx_.net.host_by_address(to_addr);
+      real_peer_ = peer && ctx_.real_hosts.count(*peer) > 0;
+      core_.keep_input(real_peer_);
+    }
     arm(waits_.greeting);
     return sock_.conn;
   }
@@ -37,6 +43,8 @@ class ClientSession : public sim::StreamHandler {
   void on_open(sim::SocketId) override { opened_ = true; }
   void on_data(sim::SocketId, std::string_view bytes) override {
     core_.receive(bytes);
+    if constexpr (kSmtp)
+      if (real_peer_) trace_peer_lines(ctx_, party_, core_.take_input());
     flush();
   }
   void on_peer_closed(sim::SocketId) override {
@@ -144,6 +152,7 @@ class ClientSession : public sim::StreamHandler {
   sim::Time armed_at_ = 0;
   bool closed_ = false, finished_ = false, opened_ = false;
   bool idle_ = false;  // parked between transactions
+  bool real_peer_ = false;
   std::function<void()> gone_;
 };
 

@@ -3,6 +3,8 @@
 // each other through it; they talk over the network or through narrow hand-offs.
 #include <algorithm>
 #include <cstdint>
+#include <map>
+#include <set>
 #include <memory>
 #include <unordered_map>
 #include <string>
@@ -67,6 +69,12 @@ struct Context {
   sim::Time processing_delay = 100;
   SessionPool sessions;
   Correlation correlation;
+  // Live mode: hosts whose programs are real (the live gateway, external servers). Nothing
+  // simulated traces what they send, so whoever talks to one traces the lines it reads.
+  std::set<sim::HostId> real_hosts;
+  // Live mode: a real SMTP server stands for this host ("127.0.0.1:2525" by host name);
+  // a message it accepts has left the simulation.
+  std::map<std::string, std::string> external_endpoints;
 };
 
 // Ports of the well-known services.

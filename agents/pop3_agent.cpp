@@ -27,6 +27,8 @@ class Pop3Agent::Session : public ServerSession {
     party_.protocol = trace::Protocol::POP3;
     party_.direction = trace::Direction::Response;
     party_.conn = sock.conn;
+    real_peer_ = ctx_.real_hosts.count(peer) > 0;
+    core_.keep_input(real_peer_);
   }
 
  private:
@@ -34,6 +36,8 @@ class Pop3Agent::Session : public ServerSession {
   void core_start() override { core_.start(); }
   void core_receive(std::string_view bytes) override {
     core_.receive(bytes);
+    // A real client (live mode) traces nothing itself: its lines, as the core read them.
+    if (real_peer_) trace_peer_lines(ctx_, party_, core_.take_input());
     decide();
   }
   void core_timeout() override { core_.timeout(); }
@@ -83,6 +87,7 @@ class Pop3Agent::Session : public ServerSession {
   Pop3Agent& agent_;
   pop3::Pop3Server core_;
   WireParty party_;
+  bool real_peer_ = false;
   std::vector<std::string> retrieved_;  // messages whose content is in the pending output
 };
 

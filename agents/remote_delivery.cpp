@@ -246,6 +246,10 @@ void RemoteDelivery::session_ended(Job job, const std::vector<MxTarget>& targets
     }
     if (res.outcome == O::Delivered && reply.positive()) {
       r.kind = RcptOutcome::Kind::Relayed;
+      // A real server (live mode) took it: the message has left the simulation.
+      if (const auto ext = ctx_.external_endpoints.find(target.host); ext != ctx_.external_endpoints.end())
+        state(ctx_, trace::Actor{trace::Agent::MTA, target.host}, job->msg, trace::ExternalAccepted{rcpt, ext->second},
+              o.conn);
       state(ctx_, self(), job->msg, trace::Relayed{rcpt, target.host, reply_info(reply)}, o.conn);
     } else {
       r.kind = reply.permanent() ? RcptOutcome::Kind::Permanent : RcptOutcome::Kind::Transient;

@@ -36,6 +36,8 @@ class SmtpListener::Session : public ServerSession, private smtp::ServerPolicy {
     party_.protocol = trace::Protocol::SMTP;
     party_.direction = trace::Direction::Response;
     party_.conn = sock.conn;
+    real_peer_ = ctx.real_hosts.count(peer_host_) > 0;
+    core_.keep_input(real_peer_);
   }
 
   // As Postfix's smtpd: before the greeting, the client's name from its address's PTR record
@@ -67,7 +69,12 @@ class SmtpListener::Session : public ServerSession, private smtp::ServerPolicy {
 
   // ServerSession
   void core_start() override { core_.start(); }
-  void core_receive(std::string_view bytes) override { core_.receive(bytes); }
+  void core_receive(std::string_view bytes) override {
+    core_.receive(bytes);
+    if (!real_peer_) return;  // a simulated client traced its own lines when it sent them
+    party_.msg = ctx_.correlation.message_of_connection(sock_.conn);
+    trace_peer_lines(ctx_, party_, core_.take_input());
+  }
   void core_timeout() override { core_.timeout(); }
   bool core_wants_close() const override { return core_.wants_close(); }
   int core_phase() const override { return static_cast<int>(core_.phase()); }
@@ -313,6 +320,7 @@ class SmtpListener::Session : public ServerSession, private smtp::ServerPolicy {
   WireParty party_;
   sim::HostId peer_host_ = 0;
   std::uint32_t peer_addr_ = 0;
+  bool real_peer_ = false;  // a real client (live mode): its lines are traced here
   std::string client_name_;  // by reverse DNS; empty until (unless) the PTR answer names it
   int auth_failures_ = 0;
   bool relaying_ = false;

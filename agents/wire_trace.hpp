@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "agents/context.hpp"
+#include "sim/line_reader.hpp"
 #include "sim/text.hpp"
 
 namespace mailsim::agents {
@@ -24,6 +25,13 @@ std::int64_t content_lines(std::string_view text);
 
 // Alert for a reply line: SMTP 4xx/5xx.
 trace::Alert smtp_alert(int code);
+
+// Lines a real program sent (live mode), as the core of `p`'s side read them: nobody
+// simulated sent them, so nobody else traces them. They are the peer's lines, in the other
+// direction; an SMTP reply line carries its code, a POP3 -ERR its alert; lines longer than
+// kMaxTraceLine octets are cut in the trace (never on the wire).
+inline constexpr std::size_t kMaxTraceLine = 1000;
+void trace_peer_lines(Context& ctx, const WireParty& p, const std::vector<Line>& lines);
 
 // Output is any core output type with `kind` (Line or Content), `text` and maybe `code`.
 template <class Output>

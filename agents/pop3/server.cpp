@@ -104,6 +104,7 @@ void Pop3Server::receive(std::string_view bytes) {
     while (!closed_) {
       std::optional<Line> line = reader_.next();
       if (!line) break;
+      if (keep_input_) input_.push_back(*line);
       handle_line(*line);
     }
   } catch (...) {

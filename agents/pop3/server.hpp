@@ -73,6 +73,9 @@ class Pop3Server {
 
   std::vector<Output> take_output();
   std::vector<Event> take_events();
+  // The lines read from the client, when asked to keep them (a real client, live mode).
+  void keep_input(bool keep) { keep_input_ = keep; }
+  std::vector<Line> take_input() { return std::exchange(input_, {}); }
   bool wants_close() const { return closed_; }
   State state() const { return state_; }
   std::size_t buffered() const { return reader_.buffered(); }
@@ -149,6 +152,8 @@ class Pop3Server {
   std::vector<Message> messages_;
   std::vector<Output> output_;
   std::vector<Event> events_;
+  bool keep_input_ = false;
+  std::vector<Line> input_;
 };
 
 }  // namespace mailsim::pop3

@@ -380,7 +380,13 @@ void SmtpClient::send(Step step, std::string line, std::size_t index) {
 void SmtpClient::close() {
   done_ = true;
   pending_.clear();
+  for (auto& l : parser_.take_lines()) input_.push_back(std::move(l));
   parser_ = ReplyParser();  // drop unread input: nothing more will be parsed
+}
+
+std::vector<Line> SmtpClient::take_input() {
+  for (auto& l : parser_.take_lines()) input_.push_back(std::move(l));
+  return std::exchange(input_, {});
 }
 
 std::size_t SmtpClient::accepted_count() const {

@@ -100,6 +100,12 @@ class SmtpClient {
   Phase phase() const;
   const ServerExtensions& extensions() const { return ext_; }
   std::size_t buffered_bytes() const { return parser_.buffered(); }
+  // The server's reply lines as read, when asked to keep them (a real server, live mode).
+  void keep_input(bool keep) {
+    keep_input_ = keep;
+    parser_.keep_lines(keep);
+  }
+  std::vector<Line> take_input();
 
  private:
   enum class Step { Greeting, Ehlo, Helo, AuthUser, AuthPassword, AuthResult, Mail, Rcpt, Data, Content, Quit, Rset };
@@ -140,6 +146,8 @@ class SmtpClient {
   bool finished_ = false;  // outcome decided
   bool done_ = false;      // nothing more to do; close the connection
   bool idle_ = false;      // a transaction ended, the connection stays open (keep_open)
+  bool keep_input_ = false;
+  std::vector<Line> input_;  // reply lines read, kept across close()
   ClientResult result_;
   std::vector<Output> output_;
 };

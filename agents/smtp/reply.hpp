@@ -5,6 +5,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "sim/line_reader.hpp"
@@ -50,12 +51,17 @@ class ReplyParser {
   bool malformed() const { return !error_.empty(); }
   const std::string& error() const { return error_; }
   std::size_t buffered() const;
+  // The reply lines read, as read, when asked to keep them (a real server, live mode).
+  void keep_lines(bool keep) { keep_ = keep; }
+  std::vector<Line> take_lines() { return std::exchange(lines_, {}); }
 
  private:
   std::optional<Reply> fail(std::string why);
   LineReader reader_;
   Reply partial_;  // lines of a multi-line reply seen so far
   std::string error_;
+  bool keep_ = false;
+  std::vector<Line> lines_;
 };
 
 }  // namespace mailsim::smtp

@@ -65,6 +65,7 @@ SmtpServer::Phase SmtpServer::phase() const {
 std::size_t SmtpServer::buffered_bytes() const { return reader_.buffered() + txn_.content.size(); }
 
 void SmtpServer::on_line(const Line& line) {
+  if (keep_input_ && (state_ != State::Data || line.text == ".")) input_.push_back(line);
   switch (state_) {
     case State::Data: on_data_line(line); return;
     case State::AuthResponse: on_auth_response(line); return;

@@ -12,6 +12,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "agents/smtp/address.hpp"
@@ -83,6 +84,11 @@ class SmtpServer {
   void timeout();                        // 421 4.4.2 and close
 
   std::vector<Output> take_output();
+  // The lines read from the client, as read (commands, AUTH responses and the final dot of
+  // DATA; never the message text), when asked to keep them: a real client's lines that no
+  // simulated client traced (live mode).
+  void keep_input(bool keep) { keep_input_ = keep; }
+  std::vector<Line> take_input() { return std::exchange(input_, {}); }
   std::vector<Accepted> take_accepted();
   bool wants_close() const { return state_ == State::Closed; }
   Phase phase() const;
@@ -162,6 +168,8 @@ class SmtpServer {
   ServerConfig config_;
   ServerPolicy& policy_;
   LineReader reader_;
+  bool keep_input_ = false;
+  std::vector<Line> input_;
   State state_ = State::Connected;
   bool started_ = false;  // greeting sent
   std::string helo_;

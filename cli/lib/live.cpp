@@ -14,82 +14,21 @@
 #include <cerrno>
 #include <chrono>
 #include <cstring>
-#include <deque>
 #include <variant>
 #include <stdexcept>
 
 #include "agents/wire_trace.hpp"
+#include "cli/lib/live_socket.hpp"
 
 namespace mailsim::app {
+
+using namespace live_socket;
 
 namespace {
 
 constexpr std::size_t kMaxBuffered = 1u << 20;    // stop reading a socket beyond this
 constexpr std::size_t kChunkToSim = 64u << 10;    // per connection and loop turn
-constexpr std::size_t kMaxTraceLine = 1000;       // longer lines are cut in the trace
-constexpr std::size_t kMaxHeldLine = 64u << 10;   // the tap keeps at most this of one line
 constexpr std::size_t kMaxConnections = 1024;
-
-std::int64_t wall_us() {
-  return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now().time_since_epoch())
-      .count();
-}
-
-void set_nonblocking(int fd) {
-  const int flags = fcntl(fd, F_GETFL, 0);
-  fcntl(fd, F_SETFL, flags | O_NONBLOCK);
-  fcntl(fd, F_SETFD, FD_CLOEXEC);
-}
-
-// A loopback socket address; throws unless the address is loopback.
-struct SockAddr {
-  sockaddr_storage ss{};
-  socklen_t len = 0;
-  int family = AF_INET;
-};
-SockAddr loopback_addr(const std::string& address, std::uint16_t port) {
-  if (!is_loopback_address(address)) throw std::runtime_error(address + " is not a loopback address");
-  SockAddr a;
-  auto* v4 = reinterpret_cast<sockaddr_in*>(&a.ss);
-  if (inet_pton(AF_INET, address.c_str(), &v4->sin_addr) == 1) {
-    v4->sin_family = AF_INET;
-    v4->sin_port = htons(port);
-    a.len = sizeof(sockaddr_in);
-    a.family = AF_INET;
-    return a;
-  }
-  auto* v6 = reinterpret_cast<sockaddr_in6*>(&a.ss);
-  inet_pton(AF_INET6, address.c_str(), &v6->sin6_addr);
-  v6->sin6_family = AF_INET6;
-  v6->sin6_port = htons(port);
-  a.len = sizeof(sockaddr_in6);
-  a.family = AF_INET6;
-  return a;
-}
-
-std::string address_text(const sockaddr_storage& ss) {
-  char buf[INET6_ADDRSTRLEN] = {};
-  if (ss.ss_family == AF_INET6)
-    inet_ntop(AF_INET6, &reinterpret_cast<const sockaddr_in6*>(&ss)->sin6_addr, buf, sizeof buf);
-  else
-    inet_ntop(AF_INET, &reinterpret_cast<const sockaddr_in*>(&ss)->sin_addr, buf, sizeof buf);
-  return buf;
-}
-
-std::string upper_prefix(const std::string& s, std::size_t n) {
-  std::string u = s.substr(0, n);
-  for (auto& c : u) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return u;
-}
-
-std::string angle_address(const std::string& line) {
-  const auto a = line.find('<');
-  const auto b = line.find('>', a == std::string::npos ? 0 : a);
-  if (a == std::string::npos || b == std::string::npos) return "";
-  std::string s = line.substr(a + 1, b - a - 1);
-  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
 
 volatile std::sig_atomic_t g_stop = 0;
 extern "C" void on_stop_signal(int) { g_stop = 1; }
@@ -113,116 +52,6 @@ int live_port_for(int base, std::size_t server_index, std::uint16_t sim_port) {
   return base + 100 * static_cast<int>(server_index) + sim_port % 100;
 }
 
-// Watches the bytes of one bridged connection: cuts them into lines, traces the side that
-// the simulation does not trace itself (the real one), and follows the SMTP dialogue
-// (commands and replies pair up in order, even when pipelined) to see the DATA content
-// and which recipients a real server accepted.
-class WireTap {
- public:
-  struct Setup {
-    bool smtp = true;
-    bool trace_client = true;  // inbound: the real client's lines; outbound: the real server's
-    trace::Actor real, simulated;
-    trace::Step step = trace::Step::Submit;
-    trace::Protocol protocol = trace::Protocol::SMTP;
-    std::uint64_t conn = 0;
-  };
-  WireTap(agents::Context& ctx, Setup s) : ctx_(ctx), s_(std::move(s)) {}
-  std::function<void(const std::vector<std::string>&)> on_delivered;
-
-  void client_bytes(std::string_view bytes) {
-    split(client_part_, client_cut_, bytes, [this](std::string line, std::size_t cut) { client_line(line, cut); });
-  }
-  void server_bytes(std::string_view bytes) {
-    split(server_part_, server_cut_, bytes, [this](std::string line, std::size_t cut) { server_line(line, cut); });
-  }
-
- private:
-  template <class F>
-  static void split(std::string& part, std::size_t& cut, std::string_view bytes, F&& on_line) {
-    while (!bytes.empty()) {
-      const auto nl = bytes.find('\n');
-      const std::string_view piece = bytes.substr(0, nl);
-      const std::size_t room = part.size() < kMaxHeldLine ? kMaxHeldLine - part.size() : 0;
-      part.append(piece.substr(0, room));
-      cut += piece.size() - std::min(room, piece.size());
-      if (nl == std::string_view::npos) return;
-      bytes.remove_prefix(nl + 1);
-      if (!part.empty() && part.back() == '\r') part.pop_back();
-      on_line(std::exchange(part, {}), std::exchange(cut, 0));
-    }
-  }
-
-  void trace_line(const trace::Actor& actor, const trace::Actor& peer, trace::Direction dir, const std::string& line,
-                  std::size_t cut, int code) {
-    if (!ctx_.trace.wants_lines()) return;
-    trace::TraceEvent e;
-    e.time = ctx_.engine.now();
-    e.step = s_.step;
-    e.kind = trace::Kind::Line;
-    e.actor = actor;
-    e.peer = peer;
-    e.protocol = s_.protocol;
-    e.direction = dir;
-    e.conn = s_.conn;
-    e.msg = ctx_.correlation.message_of_connection(s_.conn);
-    cut += line.size() > kMaxTraceLine ? line.size() - kMaxTraceLine : 0;
-    e.line = line.substr(0, kMaxTraceLine);
-    if (cut) e.line += " [... " + std::to_string(cut) + " more octets on this line]";
-    if (code) {
-      e.code = code;
-      e.alert = agents::smtp_alert(code);
-    } else if (!s_.smtp && line.rfind("-ERR", 0) == 0) {
-      e.alert = trace::Alert::Transient;
-    }
-    ctx_.trace.add(std::move(e));
-  }
-
-  // The message text after 354 is not kept here: the server traces what it accepted (the
-  // core's own Accepted), so a refused 12 MB message costs the bridge nothing.
-  void client_line(const std::string& line, std::size_t cut) {
-    if (content_) {
-      if (line != ".") return;
-      content_ = false;
-      commands_.push_back(".");
-      if (s_.trace_client) trace_line(s_.real, s_.simulated, trace::Direction::Request, line, cut, 0);
-      return;
-    }
-    if (s_.smtp) commands_.push_back(line.substr(0, 600));
-    if (s_.trace_client)
-      trace_line(s_.real, s_.simulated, trace::Direction::Request, line, cut, 0);
-  }
-
-  void server_line(const std::string& line, std::size_t cut) {
-    int code = 0;
-    if (s_.smtp && line.size() >= 3 && std::isdigit(static_cast<unsigned char>(line[0])) &&
-        std::isdigit(static_cast<unsigned char>(line[1])) && std::isdigit(static_cast<unsigned char>(line[2])))
-      code = std::stoi(line.substr(0, 3));
-    if (!s_.trace_client) trace_line(s_.real, s_.simulated, trace::Direction::Response, line, cut, code);
-    if (!s_.smtp) return;  // the POP3 server agent states what it retrieved
-    if (!code || (line.size() > 3 && line[3] == '-')) return;  // not a final reply line
-    if (commands_.empty()) return;
-    const std::string cmd = std::move(commands_.front());
-    commands_.pop_front();
-    const std::string verb = upper_prefix(cmd, 4);
-    if (verb == "MAIL" || verb == "RSET" || verb == "HELO" || verb == "EHLO") rcpts_ok_.clear();
-    if (verb == "RCPT" && code / 100 == 2) rcpts_ok_.push_back(angle_address(cmd));
-    if (verb == "DATA" && code == 354) content_ = true;
-    if (cmd == "." && code / 100 == 2) {
-      if (on_delivered) on_delivered(rcpts_ok_);
-      rcpts_ok_.clear();
-    }
-  }
-
-  agents::Context& ctx_;
-  Setup s_;
-  std::string client_part_, server_part_;
-  std::size_t client_cut_ = 0, server_cut_ = 0;
-  bool content_ = false;
-  std::deque<std::string> commands_{"<greeting>"};
-  std::vector<std::string> rcpts_ok_;
-};
-
 // One bridged connection: a real socket on one side, a simulated stream on the other.
 class LiveBridge::Conn : public sim::StreamHandler {
  public:
@@ -232,8 +61,8 @@ class LiveBridge::Conn : public sim::StreamHandler {
   }
 
   void on_open(sim::SocketId) override {}
+  // The simulated side's bytes: its agent traced its own lines as it sent them.
   void on_data(sim::SocketId, std::string_view bytes) override {
-    if (tap) outbound ? tap->client_bytes(bytes) : tap->server_bytes(bytes);
     if (fd >= 0 && !real_failed) to_real.append(bytes);
   }
   void on_peer_closed(sim::SocketId) override { sim_eof = true; }
@@ -256,7 +85,6 @@ class LiveBridge::Conn : public sim::StreamHandler {
   sim::HostId server_host = sim::kNoHost;  // inbound: the server the client wants
   std::uint16_t sim_port = 0;
   std::string to_real, to_sim;
-  std::unique_ptr<WireTap> tap;
   std::string address;  // inbound: the real client's address, as the gate counts it
 };
 
@@ -269,7 +97,6 @@ LiveBridge::LiveBridge(World& world) : world_(world) {
   for (const auto& ext : world_.externals()) {
     // The simulated host answers on port 25 with whatever the real server says.
     ctx.transport.listen(ext.host, agents::kPortSmtp, [this, ext](sim::SocketId s) -> sim::StreamHandler* {
-      agents::Context& c = world_.context();
       const SockAddr addr = loopback_addr(ext.address, ext.port);  // validated when loading
       const int fd = ::socket(addr.family, SOCK_STREAM, 0);
       if (fd < 0) return nullptr;
@@ -285,23 +112,6 @@ LiveBridge::LiveBridge(World& world) : world_(world) {
       } else {
         conn->connecting = rc != 0;
       }
-      const std::string client = c.net.host(c.transport.peer_host_of(s)).name;
-      WireTap::Setup setup;
-      setup.smtp = true;
-      setup.trace_client = false;
-      setup.real = trace::Actor{trace::Agent::MTA, ext.name};
-      setup.simulated = trace::Actor{trace::Agent::MTA, client};
-      setup.step = trace::Step::Relay;
-      setup.protocol = trace::Protocol::SMTP;
-      setup.conn = s.conn;
-      conn->tap = std::make_unique<WireTap>(c, setup);
-      const std::string where = ext.address + ":" + std::to_string(ext.port);
-      conn->tap->on_delivered = [this, s, ext, where](const std::vector<std::string>& rcpts) {
-        agents::Context& cx = world_.context();
-        const std::string msg = cx.correlation.message_of_connection(s.conn);
-        for (const auto& r : rcpts)
-          agents::state(cx, trace::Actor{trace::Agent::MTA, ext.name}, msg, trace::ExternalAccepted{r, where}, s.conn);
-      };
       Conn* raw = conn.get();
       conns_[raw->id] = std::move(conn);
       return raw;
@@ -487,25 +297,12 @@ void LiveBridge::sim_work() {
       c->sim_started = c->sim_open = true;
       const std::uint32_t to = ctx.net.host(c->server_host).address;
       c->sock = ctx.transport.connect(world_.gateway(), to, c->sim_port, c);
-      const std::string host = ctx.net.host(c->server_host).name;
-      WireTap::Setup setup;
-      setup.smtp = c->sim_port != agents::kPortPop3;
-      setup.trace_client = true;
-      const bool submission = c->sim_port == agents::kPortSubmission;
-      using trace::Agent;
-      setup.real = trace::Actor{c->sim_port == agents::kPortSmtp ? Agent::MTA : Agent::MUA, kGatewayName};
-      setup.simulated = trace::Actor{setup.smtp ? (submission ? Agent::MSA : Agent::MTA) : Agent::POP3, host};
-      setup.step = setup.smtp ? (submission ? trace::Step::Submit : trace::Step::Relay) : trace::Step::Retrieve;
-      setup.protocol = setup.smtp ? trace::Protocol::SMTP : trace::Protocol::POP3;
-      setup.conn = c->sock.conn;
-      c->tap = std::make_unique<WireTap>(ctx, setup);
     }
     if (!c->sim_open) continue;
     if (!c->to_sim.empty()) {
       const std::size_t n = std::min(c->to_sim.size(), kChunkToSim);
       const std::string chunk = c->to_sim.substr(0, n);
       c->to_sim.erase(0, n);
-      if (c->tap) c->outbound ? c->tap->server_bytes(chunk) : c->tap->client_bytes(chunk);
       ctx.transport.send(c->sock, chunk);
       if (!c->sim_open) continue;
     }

@@ -54,6 +54,7 @@ World::World(const Scenario& scenario, RunOptions options)
     std::uint32_t addr = 0xC00002FAu;  // 192.0.2.250, simulated only
     while (net_.host_by_address(addr)) ++addr;
     gateway_ = net_.add_host(sim::HostSpec{kGatewayName, addr, "pc"});
+    ctx_.real_hosts.insert(gateway_);  // real clients: the servers trace the lines they read
     if (!peer.empty()) {
       net_.add_link(sim::LinkSpec{gateway_, *net_.find_host(peer), sim::kMillisecond, 1'000'000'000, 0.0, 1500});
       gateway_peer_ = peer;
@@ -98,6 +99,8 @@ World::World(const Scenario& scenario, RunOptions options)
       const auto ep = parse_loopback_endpoint(*cfg.external);
       if (!ep) throw ScenarioError(cfg.host + ": external '" + *cfg.external + "' is not a loopback address");
       externals_.push_back(ExternalServer{host, cfg.host, ep->first, ep->second});
+      ctx_.real_hosts.insert(host);  // a real server answers for it: its lines are traced by its clients
+      ctx_.external_endpoints[cfg.host] = ep->first + ":" + std::to_string(ep->second);
       continue;
     }
     servers_.push_back(std::make_unique<agents::MailServer>(ctx_, host, std::move(cfg)));
