@@ -101,10 +101,7 @@ class SmtpClient {
   const ServerExtensions& extensions() const { return ext_; }
   std::size_t buffered_bytes() const { return parser_.buffered(); }
   // The server's reply lines as read, when asked to keep them (a real server, live mode).
-  void keep_input(bool keep) {
-    keep_input_ = keep;
-    parser_.keep_lines(keep);
-  }
+  void keep_input(bool keep) { parser_.keep_lines(keep); }
   std::vector<Line> take_input();
 
  private:
@@ -146,7 +143,6 @@ class SmtpClient {
   bool finished_ = false;  // outcome decided
   bool done_ = false;      // nothing more to do; close the connection
   bool idle_ = false;      // a transaction ended, the connection stays open (keep_open)
-  bool keep_input_ = false;
   std::vector<Line> input_;  // reply lines read, kept across close()
   ClientResult result_;
   std::vector<Output> output_;
