@@ -154,6 +154,8 @@ mutate("dns-mx-without-target", ["/dns/records/0/target: missing (required)"], d
 mutate("dns-a-without-address", ["/dns/records/1/address: missing (required)"], delv(["dns", "records", 1, "address"]))
 mutate("dns-mx-with-address", ["/dns/records/0/address: an MX record has no address"], setv(["dns", "records", 0, "address"], "198.51.100.25"))
 mutate("dns-a-with-target", ["/dns/records/1/target: an A record has no target"], setv(["dns", "records", 1, "target"], "example.org"))
+mutate("dns-ptr-with-target", ["/dns/records/2/target: a PTR record has no target"], setv(["dns", "records", 2, "target"], "mail.example.org"))
+mutate("dns-ptr-without-address", ["/dns/records/2/address: missing (required)"], delv(["dns", "records", 2, "address"]))
 mutate("dns-preference-too-large", ["/dns/records/0/preference: 70000 is too large"], setv(["dns", "records", 0, "preference"], 70000))
 mutate("dns-name-with-space", ['/dns/records/0/name: the text "exa mple.org" is not valid; expected a domain name'], setv(["dns", "records", 0, "name"], "exa mple.org"))
 
@@ -256,6 +258,7 @@ mutate("users-address-utf8", ['/users/1/address: "bób@example.com" has non-ASCI
 mutate("messages-to-utf8", ['/messages/0/to/0: "josé@example.com" has non-ASCII characters'], setv(["messages", 0, "to"], ["josé@example.com"]))
 
 mutate("servers-retry-mixed-schedules", ['/servers/0/retry/minimal_backoff: "minimal_backoff" belongs to the postfix retry schedule'], setv(["servers", 0, "retry"], {"schedule": "fixed", "minimal_backoff": "5m"}))
+mutate("servers-delivery-reuse-count-negative", ["/servers/0/delivery/connection_reuse_count_limit: -1 is too small"], setv(["servers", 0, "delivery"], {"connection_reuse_count_limit": -1}))
 mutate("servers-delivery-initial-above-limit", ["/servers/0/delivery/initial_concurrency: more than concurrency_limit (3)"], setv(["servers", 0, "delivery"], {"initial_concurrency": 5, "concurrency_limit": 3}))
 mutate("servers-delivery-key-typo", ['/servers/0/delivery/concurency_limit: unknown key "concurency_limit"', 'did you mean "concurrency_limit"?'], setv(["servers", 0, "delivery"], {"concurency_limit": 3}))
 
