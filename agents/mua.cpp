@@ -14,7 +14,8 @@ std::string planned_message_id(const std::string& id, const std::string& from, s
   return std::to_string(start_epoch + at / sim::kSecond) + "." + id + "@" + domain;
 }
 
-Mua::Mua(Context& ctx, sim::HostId host, MuaConfig config) : ctx_(ctx), host_(host), config_(std::move(config)) {}
+Mua::Mua(Context& ctx, sim::HostId host, MuaConfig config, store::MailboxStore& local)
+    : ctx_(ctx), host_(host), config_(std::move(config)), local_(local) {}
 
 trace::Actor Mua::self() const { return trace::Actor{trace::Agent::MUA, ctx_.net.host(host_).name}; }
 

@@ -1,7 +1,8 @@
 #pragma once
 // The mail user agent: composes messages (step 1), submits them to its provider's MSA
 // with authentication (step 2), and polls its POP3 mailbox, keeping a local copy of
-// every message it retrieves (step 6) in its own store.
+// every message it retrieves (step 6) in its PC's store (one per client host, a mailbox per
+// user, as several mail programs on one PC keep one folder each).
 #include <set>
 #include <string>
 #include <vector>
@@ -28,7 +29,7 @@ struct PlannedMessage {
 
 class Mua {
  public:
-  Mua(Context& ctx, sim::HostId host, MuaConfig config);
+  Mua(Context& ctx, sim::HostId host, MuaConfig config, store::MailboxStore& local);
   void schedule(PlannedMessage m);
   // Composes and submits now (generated traffic: agents/traffic.hpp).
   void compose_and_submit(const PlannedMessage& m);
@@ -43,7 +44,7 @@ class Mua {
   Context& ctx_;
   sim::HostId host_;
   MuaConfig config_;
-  store::MailboxStore local_;
+  store::MailboxStore& local_;
   bool polling_now_ = false;
   // UIDLs of the messages already copied (keep_on_server): the next poll skips them, as
   // fetchmail's .fetchids does, instead of copying the whole maildrop again.

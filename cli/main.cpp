@@ -108,6 +108,8 @@ int main(int argc, char** argv) {
       ->delimiter(',');
   gen_cmd->add_option("--size", gen.size, "Octets each user writes, e.g. 2000 or 20KB (default 2000)");
   gen_cmd->add_option("--sigma", gen.sigma, "With --size: lognormal sizes of that median and this sigma");
+  gen_cmd->add_option("--network", gen.network, "Network model: packets (TCP segments, default) or lines (one unit per write, for large runs)")
+      ->check(CLI::IsMember({"packets", "lines"}));
 
   std::string viz_trace, viz_out = "-", viz_format = "html", viz_lang = "en", viz_message, viz_quiz, viz_packets;
   auto* viz_cmd = app.add_subcommand("visualize", "Turn a trace into a lesson (HTML viewer) or a static picture");

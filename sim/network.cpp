@@ -99,55 +99,91 @@ const std::vector<LinkId>& Network::next_hops_toward(HostId dst) {
   return next_hop_.emplace(dst, std::move(hops)).first->second;
 }
 
-std::optional<std::uint32_t> Network::path_mtu(HostId from, HostId to) {
+std::optional<PathInfo> Network::path(HostId from, HostId to) {
   if (!hosts_[from].up || !hosts_[to].up) return std::nullopt;
-  std::uint32_t mtu = UINT32_MAX;
+  PathInfo info;
+  const std::vector<LinkId>& hops = next_hops_toward(to);
   HostId at = from;
   for (std::size_t guard = 0; at != to; ++guard) {
     if (guard > hosts_.size()) return std::nullopt;
-    const LinkId l = next_hops_toward(to)[at];
+    const LinkId l = hops[at];
     if (l == UINT32_MAX) return std::nullopt;
-    mtu = std::min(mtu, links_[l].spec.mtu);
-    at = links_[l].spec.a == at ? links_[l].spec.b : links_[l].spec.a;
+    const LinkSpec& spec = links_[l].spec;
+    info.latency += spec.latency;
+    info.bottleneck_bps = std::min(info.bottleneck_bps, spec.bandwidth_bps);
+    info.mtu = std::min(info.mtu, spec.mtu);
+    at = spec.a == at ? spec.b : spec.a;
   }
-  return mtu == UINT32_MAX ? 65535u : mtu;
+  return info;
 }
 
-void Network::transmit(HostId from, HostId to, std::uint32_t size, std::function<void()> arrived,
-                       std::function<void()> dropped, bool lose) {
-  auto p = std::make_shared<InFlight>(InFlight{from, to, size, lose, std::move(arrived), std::move(dropped)});
-  engine_.after(0, [this, p] { forward(p); });
+std::optional<std::uint32_t> Network::path_mtu(HostId from, HostId to) {
+  const auto p = path(from, to);
+  if (!p) return std::nullopt;
+  return p->mtu == UINT32_MAX ? 65535u : p->mtu;
 }
 
-void Network::forward(std::shared_ptr<InFlight> p) {
-  auto drop = [&] {
+void Network::transmit(HostId from, HostId to, std::uint32_t size, InlineAction arrived, InlineAction dropped,
+                       bool lose) {
+  std::uint32_t slot;
+  if (!free_in_flight_.empty()) {
+    slot = free_in_flight_.back();
+    free_in_flight_.pop_back();
+  } else {
+    slot = static_cast<std::uint32_t>(in_flight_.size());
+    in_flight_.emplace_back();
+  }
+  InFlight& p = in_flight_[slot];
+  p.at = from;
+  p.to = to;
+  p.size = size;
+  p.lose = lose;
+  p.arrived = std::move(arrived);
+  p.dropped = std::move(dropped);
+  engine_.after(0, [this, slot] { forward(slot); });
+}
+
+// Frees the slot before calling back: the callback may transmit again (and reuse it).
+void Network::finish(std::uint32_t slot, bool arrived) {
+  InlineAction done = std::move(arrived ? in_flight_[slot].arrived : in_flight_[slot].dropped);
+  in_flight_[slot].arrived = nullptr;
+  in_flight_[slot].dropped = nullptr;
+  free_in_flight_.push_back(slot);
+  done();
+}
+
+void Network::forward(std::uint32_t slot) {
+  InFlight& p = in_flight_[slot];
+  if (!hosts_[p.at].up) {
     ++dropped_;
-    p->dropped();
-  };
-  if (!hosts_[p->at].up) return drop();
-  if (p->at == p->to) return p->arrived();
-  const LinkId l = next_hops_toward(p->to)[p->at];
-  if (l == UINT32_MAX) return drop();
+    return finish(slot, false);
+  }
+  if (p.at == p.to) return finish(slot, true);
+  const LinkId l = next_hops_toward(p.to)[p.at];
+  if (l == UINT32_MAX) {
+    ++dropped_;
+    return finish(slot, false);
+  }
   LinkState& link = links_[l];
-  const int dir = link.spec.a == p->at ? 0 : 1;
+  const int dir = link.spec.a == p.at ? 0 : 1;
   const Time depart = std::max(engine_.now(), link.busy_until[dir]);
-  const Time tx = serialization_time(p->size, link.spec.bandwidth_bps);
+  const Time tx = serialization_time(p.size, link.spec.bandwidth_bps);
   link.busy_until[dir] = depart + tx;
   const double loss = std::max(link.spec.loss, link.extra_loss);
-  const bool injected = std::exchange(p->lose, false);
+  const bool injected = std::exchange(p.lose, false);
   if (injected || (loss > 0 && loss_rng_.chance(loss))) {
     // Lost on the wire: it still used the link, and the sender learns only by timeout.
     ++dropped_;
-    engine_.at(depart + tx + link.spec.latency, [p] { p->dropped(); });
+    engine_.at(depart + tx + link.spec.latency, [this, slot] { finish(slot, false); });
     return;
   }
-  p->at = dir == 0 ? link.spec.b : link.spec.a;
-  engine_.at(depart + tx + link.spec.latency, [this, p, l] {
+  p.at = dir == 0 ? link.spec.b : link.spec.a;
+  engine_.at(depart + tx + link.spec.latency, [this, slot, l] {
     if (!links_[l].up) {  // the link went down while the packet was on it
       ++dropped_;
-      return p->dropped();
+      return finish(slot, false);
     }
-    forward(p);
+    forward(slot);
   });
 }
 

@@ -38,6 +38,14 @@ struct LinkSpec {
 // Serialization time of `bytes` at `bandwidth_bps`, rounded up to a whole microsecond.
 Time serialization_time(std::uint64_t bytes, std::uint64_t bandwidth_bps);
 
+// What a unit crossing the current path meets: total propagation delay, the slowest link
+// (where serialization takes longest) and the smallest MTU.
+struct PathInfo {
+  Time latency = 0;
+  std::uint64_t bottleneck_bps = UINT64_MAX;
+  std::uint32_t mtu = UINT32_MAX;
+};
+
 struct Packet;  // defined by the transport; the network moves it without looking inside
 
 class Network {
@@ -61,6 +69,8 @@ class Network {
   // Extra loss on a link, for loss bursts; the effective loss is max(spec.loss, extra).
   void set_extra_loss(LinkId id, double loss);
 
+  // The current path from `from` to `to` (both up), or nullopt when there is none.
+  std::optional<PathInfo> path(HostId from, HostId to);
   // Smallest MTU along the current path, or nullopt when `to` is unreachable.
   std::optional<std::uint32_t> path_mtu(HostId from, HostId to);
   bool reachable(HostId from, HostId to) { return path_mtu(from, to).has_value(); }
@@ -69,8 +79,8 @@ class Network {
   // destination, or `dropped()` when the packet is lost, meets a down link/host or has
   // no route. Exactly one of the two is called, from an engine event. With `lose`, the
   // packet is lost on its first link whatever that link's loss rate (fault injection).
-  void transmit(HostId from, HostId to, std::uint32_t size, std::function<void()> arrived,
-                std::function<void()> dropped, bool lose = false);
+  void transmit(HostId from, HostId to, std::uint32_t size, InlineAction arrived, InlineAction dropped,
+                bool lose = false);
 
   std::uint64_t packets_dropped() const { return dropped_; }
 
@@ -86,15 +96,18 @@ class Network {
     double extra_loss = 0.0;
     Time busy_until[2] = {0, 0};  // per direction: 0 is a->b, 1 is b->a
   };
+  // Packets on their way live in a slot table reused through a free list: a hop schedules
+  // an event that captures only the slot number, so forwarding allocates nothing.
   struct InFlight {
-    HostId at, to;
-    std::uint32_t size;
-    bool lose;
-    std::function<void()> arrived, dropped;
+    HostId at = kNoHost, to = kNoHost;
+    std::uint32_t size = 0;
+    bool lose = false;
+    InlineAction arrived, dropped;
   };
   // next_hop_[dst][node] = link to take from node toward dst (or UINT32_MAX).
   const std::vector<LinkId>& next_hops_toward(HostId dst);
-  void forward(std::shared_ptr<InFlight> p);
+  void forward(std::uint32_t slot);
+  void finish(std::uint32_t slot, bool arrived);
   void invalidate_routes() { next_hop_.clear(); }
 
   Engine& engine_;
@@ -104,6 +117,8 @@ class Network {
   std::unordered_map<std::string, HostId> by_name_;
   std::unordered_map<std::uint32_t, HostId> by_address_;
   std::unordered_map<HostId, std::vector<LinkId>> next_hop_;
+  std::vector<InFlight> in_flight_;
+  std::vector<std::uint32_t> free_in_flight_;
   std::uint64_t dropped_ = 0;
 };
 

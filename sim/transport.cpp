@@ -102,7 +102,7 @@ std::optional<TcpInfo> Transport::info(SocketId s) const {
   auto it = conns_.find(s.conn);
   if (it == conns_.end()) return std::nullopt;
   const Endpoint& e = it->second->end[s.side];
-  if (e.state == TcpState::Closed) return std::nullopt;
+  if (e.state == TcpState::Closed || lines()) return std::nullopt;
   TcpInfo i = e.stats;
   i.mss = e.mss;
   i.cwnd = e.cwnd;
@@ -143,7 +143,10 @@ SocketId Transport::connect(HostId from, std::uint32_t to_addr, std::uint16_t po
   c.connect_started = engine_.now();
   const std::uint64_t id = c.id;
   conns_.emplace(id, std::move(owned));
-  send_syn(id);
+  if (lines())
+    line_connect(id);
+  else
+    send_syn(id);
   return SocketId{id, 0};
 }
 
@@ -402,6 +405,7 @@ void Transport::close(SocketId s) {
   Busy busy(*this);
   Conn* c = find(s.conn);
   if (!c) return;
+  if (lines()) return line_close(*c, s.side);
   Endpoint& e = c->end[s.side];
   e.handler = nullptr;
   if (e.app_closed) return;
@@ -517,6 +521,7 @@ std::uint32_t Transport::new_packet(const Conn& c, int from_side) {
 }
 
 void Transport::send_packet(std::uint32_t id, HostId from, HostId to) {
+  if (lines()) return line_datagram(id, from, to);
   const Packet& p = (*packets_)[id];
   bool lose = false;
   if (observer_ || loss_filter_) {

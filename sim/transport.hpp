@@ -76,7 +76,14 @@ using LossFilter = std::function<bool(const PacketInfo&)>;
 
 // Defaults follow Linux (the stack the real Postfix and Dovecot run on) where the RFCs
 // leave a choice; docs/fidelity.md gives the reason for each.
+// How streams cross the network. Packets: TCP segments, ACKs, windows, loss and
+// retransmission, hop by hop (pcap export). Lines: each write crosses the path as one unit
+// (propagation plus serialization at the slowest link, FIFO per connection) for scale runs;
+// docs/performance.md lists what it leaves out.
+enum class NetworkModel : std::uint8_t { Packets, Lines };
+
 struct TransportConfig {
+  NetworkModel model = NetworkModel::Packets;
   std::uint32_t receive_buffer = 65535;     // octets: the advertised receive window
   std::uint32_t initial_window = 10;        // segments (RFC 6928)
   Time delayed_ack = 40 * kMillisecond;     // Linux's delayed-ACK timeout (RFC 1122: < 500 ms)
@@ -194,6 +201,22 @@ class Transport {
   Conn* find(std::uint64_t id);
   std::uint32_t new_packet(const Conn& c, int from_side);
   void send_packet(std::uint32_t packet, HostId from, HostId to);
+  // The line model (transport_lines.cpp): the same connections, one unit per write.
+  bool lines() const { return cfg_.model == NetworkModel::Lines; }
+  void line_connect(std::uint64_t id);
+  void line_syn_arrived(std::uint64_t id);
+  void line_synack_arrived(std::uint64_t id);
+  void line_ack_arrived(std::uint64_t id);
+  void line_send(Conn& c, int side, std::string_view bytes, bool fin);
+  void line_launch(Conn& c, int side);
+  void line_arrived(std::uint64_t id, int to_side);
+  void line_retry(std::uint64_t key);
+  void line_stall(Conn& c, int side);
+  void line_close(Conn& c, int side);
+  void line_finish_end(Conn& c, int side);
+  void line_datagram(std::uint32_t packet, HostId from, HostId to);
+  void line_fail_later(std::uint64_t id, int side, NetError err, Time delay);
+  Time line_delay(HostId from, HostId to);  // one packet's way, or -1 without a path
   // Data transfer (transport_tcp.cpp).
   void output(Conn& c, int side);
   void transmit_segment(Conn& c, int side, std::uint32_t seq, std::uint32_t len, bool fin);

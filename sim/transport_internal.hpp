@@ -2,6 +2,7 @@
 // Private structures of sim/transport.*: packets, connection ends (TCBs), serial-number
 // arithmetic. Only transport.cpp and transport_tcp.cpp include this file.
 #include <algorithm>
+#include <deque>
 #include <memory>
 #include <string>
 #include <vector>
@@ -145,6 +146,18 @@ struct Transport::Endpoint {
   Time linger_since = -1;  // FIN-WAIT-2 or TIME-WAIT since
 
   TcpInfo stats;
+
+  // The line model (transport_lines.cpp).
+  struct LineUnit {
+    std::string bytes;
+    bool fin = false;
+  };
+  std::deque<LineUnit> line_in;     // units on their way to this end, in sending order
+  std::deque<LineUnit> line_retry;  // this end's units that met a down host: sent again first
+  bool line_fin_sent = false;
+  bool line_stalled = false;        // no path: writes wait in line_retry/sndbuf for the retry timer
+  Time line_busy = 0;               // this end's last unit leaves the slowest link then
+  Time line_last_arrival = 0;       // arrivals stay in sending order across route changes
 
   std::uint32_t data_end() const { return buf_seq + static_cast<std::uint32_t>(sndbuf.size()); }
 };

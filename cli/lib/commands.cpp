@@ -1,16 +1,18 @@
 #include "cli/lib/commands.hpp"
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <optional>
 #include <iostream>
-
 #include <sstream>
 
 #include "agents/trace/writer.hpp"
 #include "cli/lib/live.hpp"
 #include "cli/lib/packet_log.hpp"
+#include "cli/lib/progress.hpp"
 #include "cli/lib/world.hpp"
 #include "sim/pcap.hpp"
 #include "sim/terminal_text.hpp"
@@ -104,6 +106,12 @@ int run_command(const RunArgs& args) {
   const std::optional<Scenario> loaded = load_or_report(args.file, args.load, false);
   if (!loaded) return kExitInvalidInput;
   const Scenario& scenario = *loaded;
+  if (scenario.network_model == sim::NetworkModel::Lines && !(args.pcap_out.empty() && args.packets_out.empty())) {
+    std::cerr << "mailsim: " << (args.pcap_out.empty() ? "--trace-packets" : "--pcap")
+              << " needs packets, and this scenario uses the line network model (\"network\": {\"model\": \"lines\"}), "
+                 "which has none: remove the option or set \"model\": \"packets\"\n";
+    return kExitInvalidInput;
+  }
   RunOptions opts;
   opts.seed = args.seed;
   opts.trace_content = !args.no_content;
@@ -133,6 +141,7 @@ int run_command(const RunArgs& args) {
       if (packets) packets->record(p);
     });
   if (world.externals().empty()) {
+    Progress progress(world, !args.quiet && isatty(STDERR_FILENO));
     world.run();
   } else {  // some mail goes to real servers on loopback: real time while it does
     LiveBridge bridge(world);

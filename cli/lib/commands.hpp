@@ -89,6 +89,7 @@ struct GenerateArgs {
   double unknown = 0, unreachable = 0;
   std::vector<double> per_message;  // weights of 1, 2, … recipients; empty: always one
   std::string size;         // "" : the default (2000 octets)
+  std::string network = "packets";  // the network model: packets or lines
   double sigma = 0;
 };
 // The scenario text, or nullopt with `error` saying which flag is wrong.

@@ -63,6 +63,7 @@ std::optional<std::string> generate_scenario(const GenerateArgs& a, std::string&
   if (a.domains < 1 || a.domains > 2000) return error = "--domains: from 1 to 2000", std::nullopt;
   if (a.servers_per_domain < 1 || a.servers_per_domain > 4) return error = "--servers-per-domain: from 1 to 4", std::nullopt;
   if (a.users < 2 || a.users > 100000) return error = "--users: from 2 to 100000", std::nullopt;
+  if (a.network != "packets" && a.network != "lines") return error = "--network: packets or lines", std::nullopt;
   const auto user_latency = parse_duration(a.user_latency), server_latency = parse_duration(a.server_latency);
   if (!user_latency || *user_latency > sim::kDay) return error = "--user-latency: a duration such as 1ms", std::nullopt;
   if (!server_latency || *server_latency > sim::kDay) return error = "--server-latency: a duration such as 20ms", std::nullopt;
@@ -148,6 +149,7 @@ std::optional<std::string> generate_scenario(const GenerateArgs& a, std::string&
                  (poll ? "; cada usuario consulta POP3 cada " + micros(*poll) : std::string()) + "."}};
   s["seed"] = a.seed;
   s["until"] = micros(*until + *drain);
+  if (a.network != "packets") s["network"] = {{"model", a.network}};
   s["hosts"] = hosts;
   s["links"] = links;
   s["dns"] = {{"server", "ns.example"}, {"records", records}};

@@ -20,6 +20,7 @@
 #include "agents/traffic_config.hpp"
 #include "agents/mime/compose.hpp"
 #include "sim/time.hpp"
+#include "sim/transport.hpp"
 
 namespace mailsim::app {
 
@@ -98,6 +99,7 @@ struct Scenario {
   std::uint64_t seed = 1;
   sim::Time until = 30 * sim::kDay;
   double time_scale = 1.0;
+  sim::NetworkModel network_model = sim::NetworkModel::Packets;
   std::vector<HostDef> hosts;
   std::vector<LinkDef> links;
   std::string dns_server;

@@ -96,6 +96,16 @@ void check_links_and_time(LoadContext& c, Components& comp) {
       c.diag.warning(index_ptr("/users", i) + "/host", "no path of links from " + quote_text(u.host) + " to the server " + quote_text(u.server),
                      "links that join the user's PC to their server");
   }
+  if (s.network_model == sim::NetworkModel::Lines) {  // the line model loses nothing
+    for (std::size_t i = 0; i < s.links.size(); ++i)
+      if (s.links[i].loss > 0)
+        c.diag.warning(index_ptr("/links", i) + "/loss", "the line network model loses no packets: this loss has no effect",
+                       "\"network\": {\"model\": \"packets\"} to model loss");
+    for (const auto& f : s.faults)
+      if (f.action == FaultAction::Loss)
+        c.diag.warning(f.pointer, "the line network model loses no packets: this loss fault has no effect",
+                       "\"network\": {\"model\": \"packets\"} to model loss");
+  }
   if (!s.messages.empty()) {
     const auto first = std::min_element(s.messages.begin(), s.messages.end(),
                                         [](const MessageDef& a, const MessageDef& b) { return a.at < b.at; });

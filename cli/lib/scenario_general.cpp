@@ -24,6 +24,8 @@ void parse_general(const json& root, LoadContext& c) {
   }
   if (const auto until = duration(c, root, "until", "", s.until)) s.until = *until;
   if (const auto k = number(root, "time_scale"); k && *k > 0 && *k <= 1e6) s.time_scale = *k;
+  if (const json* net = member(root, "network"))
+    if (text(*net, "model").value_or("packets") == "lines") s.network_model = sim::NetworkModel::Lines;
 }
 
 }  // namespace mailsim::app::detail

@@ -20,7 +20,7 @@ World::World(const Scenario& scenario, RunOptions options)
     : scenario_(scenario),
       engine_(options.seed.value_or(scenario.seed)),
       net_(engine_),
-      transport_(engine_, net_),
+      transport_(engine_, net_, sim::TransportConfig{.model = scenario.network_model}),
       trace_(options.trace_content),
       ctx_{engine_, net_, transport_, trace_, ledger_, 0, {}, 100, {}},
       options_(options) {
@@ -118,7 +118,12 @@ World::World(const Scenario& scenario, RunOptions options)
     mc.server_address = net_.host(*net_.find_host(u.server)).address;
     mc.poll_interval = u.poll_interval;
     mc.keep_on_server = u.keep_on_server;
-    muas_.push_back(std::make_unique<agents::Mua>(ctx_, *net_.find_host(u.host), mc));
+    const sim::HostId pc = *net_.find_host(u.host);
+    auto& local = client_stores_[pc];
+    // An anonymous on-disk database (SQLite deletes it on close): the local copies of a
+    // long run page out to a temporary file instead of growing the process.
+    if (!local) local = std::make_unique<store::MailboxStore>("");
+    muas_.push_back(std::make_unique<agents::Mua>(ctx_, pc, mc, *local));
     mua_of[u.address] = muas_.back().get();
     if (u.poll_interval > 0) ledger_.add_poller(u.address);
   }

@@ -2,6 +2,7 @@
 // A simulation built from a scenario: the network, the agents, the faults. run() drives
 // the engine until every message is settled (or the scenario's time limit).
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <ostream>
 #include <vector>
@@ -78,6 +79,8 @@ class World {
   std::unique_ptr<agents::DnsServerAgent> dns_;
   std::vector<std::unique_ptr<agents::MailServer>> servers_;
   std::vector<sim::HostId> server_hosts_;
+  // One store per client host, a mailbox per user: 10,000 users need not open 10,000 databases.
+  std::map<sim::HostId, std::unique_ptr<store::MailboxStore>> client_stores_;
   std::vector<std::unique_ptr<agents::Mua>> muas_;
   std::unique_ptr<agents::TrafficGenerator> traffic_;
   std::vector<ExternalServer> externals_;
