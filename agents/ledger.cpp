@@ -246,54 +246,82 @@ std::vector<std::string> Ledger::conservation_errors() const {
   return errors;
 }
 
-nlohmann::json Ledger::summary_json(sim::Time end) const {
+nlohmann::json Ledger::totals_json() const {
   const Totals t = totals();
+  nlohmann::json j = {{"submitted", t.submitted}, {"delivered", t.delivered}, {"bounced", t.bounced},
+                      {"queued", t.queued},       {"rejected", t.rejected},   {"retrieved", t.retrieved}};
+  if (t.duplicates) j["duplicates"] = t.duplicates;
+  return j;
+}
+
+nlohmann::json Ledger::message_json(const MessageRecord& m) const {
   auto opt = [](sim::Time v) { return v >= 0 ? nlohmann::json(v) : nlohmann::json(nullptr); };
+  nlohmann::json mj;
+  mj["id"] = m.id;
+  mj["from"] = m.from;
+  mj["subject"] = m.subject;
+  mj["message_id"] = m.message_id;
+  mj["planned_us"] = m.planned_us;
+  mj["composed_us"] = opt(m.composed_us);
+  mj["submitted_us"] = opt(m.submitted_us);
+  nlohmann::json rs = nlohmann::json::array();
+  for (const auto& r : m.rcpts) {
+    nlohmann::json rj;
+    rj["address"] = r.address;
+    rj["status"] = r.status == RcptStatus::Planned && m.submitted_us < 0 ? "planned" : to_string(r.status);
+    rj["delivered_us"] = opt(r.delivered_us);
+    rj["retrieved_us"] = opt(r.retrieved_us);
+    rj["bounced_us"] = opt(r.bounced_us);
+    if (r.status == RcptStatus::Queued) rj["next_retry_us"] = opt(r.next_retry_us);
+    rj["attempts"] = r.attempts;
+    if (!r.detail.empty()) rj["detail"] = r.detail;
+    if (!r.reason.empty()) rj["reason"] = r.reason;
+    if (r.duplicates) rj["duplicates"] = r.duplicates;
+    rs.push_back(std::move(rj));
+  }
+  if (m.bounce_of.empty()) {
+    std::set<std::string> st;
+    for (const auto& r : rs) st.insert(r["status"].get<std::string>());
+    mj["status"] = st.size() == 1 ? *st.begin() : std::string("mixed");
+  } else {
+    mj["bounce_of"] = m.bounce_of;
+    mj["created_by"] = m.created_by;
+  }
+  mj["recipients"] = std::move(rs);
+  return mj;
+}
+
+nlohmann::json Ledger::summary_json(sim::Time end) const {
   nlohmann::json j;
   j["end_us"] = end;
-  j["totals"] = {{"submitted", t.submitted}, {"delivered", t.delivered}, {"bounced", t.bounced},
-                 {"queued", t.queued},       {"rejected", t.rejected},   {"retrieved", t.retrieved}};
-  if (t.duplicates) j["totals"]["duplicates"] = t.duplicates;
+  j["totals"] = totals_json();
   nlohmann::json msgs = nlohmann::json::array(), bounces = nlohmann::json::array();
-  for (const auto& m : messages_) {
-    nlohmann::json mj;
-    mj["id"] = m.id;
-    mj["from"] = m.from;
-    mj["subject"] = m.subject;
-    mj["message_id"] = m.message_id;
-    mj["planned_us"] = m.planned_us;
-    mj["composed_us"] = opt(m.composed_us);
-    mj["submitted_us"] = opt(m.submitted_us);
-    nlohmann::json rs = nlohmann::json::array();
-    for (const auto& r : m.rcpts) {
-      nlohmann::json rj;
-      rj["address"] = r.address;
-      rj["status"] = r.status == RcptStatus::Planned && m.submitted_us < 0 ? "planned" : to_string(r.status);
-      rj["delivered_us"] = opt(r.delivered_us);
-      rj["retrieved_us"] = opt(r.retrieved_us);
-      rj["bounced_us"] = opt(r.bounced_us);
-      if (r.status == RcptStatus::Queued) rj["next_retry_us"] = opt(r.next_retry_us);
-      rj["attempts"] = r.attempts;
-      if (!r.detail.empty()) rj["detail"] = r.detail;
-      if (!r.reason.empty()) rj["reason"] = r.reason;
-      if (r.duplicates) rj["duplicates"] = r.duplicates;
-      rs.push_back(rj);
-    }
-    mj["recipients"] = rs;
-    if (m.bounce_of.empty()) {
-      std::set<std::string> st;
-      for (const auto& r : rs) st.insert(r["status"].get<std::string>());
-      mj["status"] = st.size() == 1 ? *st.begin() : std::string("mixed");
-      msgs.push_back(mj);
-    } else {
-      mj["bounce_of"] = m.bounce_of;
-      mj["created_by"] = m.created_by;
-      bounces.push_back(mj);
-    }
-  }
-  j["messages"] = msgs;
-  j["bounces"] = bounces;
+  for (const auto& m : messages_) (m.bounce_of.empty() ? msgs : bounces).push_back(message_json(m));
+  j["messages"] = std::move(msgs);
+  j["bounces"] = std::move(bounces);
   return j;
+}
+
+// The same text as summary_json(end).dump() (keys in nlohmann::json's sorted order), one
+// message at a time: a run of a million messages never holds its whole summary as a tree.
+void Ledger::write_summary(sim::Time end, const std::function<void(std::string_view)>& out) const {
+  auto dump = [](const nlohmann::json& j) { return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace); };
+  auto list = [&](bool bounces) {
+    out("[");
+    bool first = true;
+    for (const auto& m : messages_) {
+      if (m.bounce_of.empty() == bounces) continue;
+      out(first ? "" : ",");
+      first = false;
+      out(dump(message_json(m)));
+    }
+    out("]");
+  };
+  out("{\"bounces\":");
+  list(true);
+  out(",\"end_us\":" + std::to_string(end) + ",\"messages\":");
+  list(false);
+  out(",\"totals\":" + dump(totals_json()) + "}");
 }
 
 }  // namespace mailsim::agents

@@ -5,8 +5,10 @@
 // agents, and every operation is O(1) (amortised), so a million recipients cost a million
 // steps. Conservation: submitted = delivered + bounced + queued + rejected.
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <unordered_set>
 #include <vector>
@@ -67,9 +69,13 @@ class Ledger {
   Totals totals() const;  // scenario and live messages; DSNs are listed apart
   std::vector<std::string> conservation_errors() const;
   nlohmann::json summary_json(sim::Time end) const;
+  // summary_json(end) as compact JSON text, handed to `out` piece by piece.
+  void write_summary(sim::Time end, const std::function<void(std::string_view)>& out) const;
   const std::vector<MessageRecord>& messages() const { return messages_; }
 
  private:
+  nlohmann::json totals_json() const;
+  nlohmann::json message_json(const MessageRecord& m) const;
   MessageRecord* message(const std::string& id);
   RcptRecord* rcpt(const std::string& id, const std::string& address);
   // Every change of a recipient's state goes through here, to keep `open_` exact.

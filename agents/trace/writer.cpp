@@ -48,14 +48,18 @@ void TraceWriter::write(const TraceEvent& e, std::uint64_t seq) {
 }
 
 void TraceWriter::finish(const nlohmann::json& summary) {
+  finish([&summary](const std::function<void(std::string_view)>& out) { out(dump_json(summary)); });
+}
+
+void TraceWriter::finish(const SummaryText& summary) {
   if (finished_) return;
   finished_ = true;
-  if (format_ == TraceFormat::JsonLines) {
-    buffer_ += "{\"summary\":" + dump_json(summary) + "}\n";
-  } else {
-    buffer_ += (first_event_ ? "" : "\n");
-    buffer_ += "],\n\"summary\":" + dump_json(summary) + "}\n";
-  }
+  buffer_ += format_ == TraceFormat::JsonLines ? "{\"summary\":" : (first_event_ ? "],\n\"summary\":" : "\n],\n\"summary\":");
+  summary([this](std::string_view piece) {
+    buffer_ += piece;
+    if (buffer_.size() >= (1u << 16)) flush_buffer();
+  });
+  buffer_ += "}\n";
   flush_buffer();
   out_.flush();
   if (failed_ || !out_) throw std::runtime_error("error while writing the trace");

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <optional>
 #include <ostream>
+#include <functional>
 #include <string>
 #include <string_view>
 
@@ -29,6 +30,9 @@ class TraceWriter : public TraceSink {
   void write(const TraceEvent& e, std::uint64_t seq) override;
   // Ends the trace with the run's summary. Throws std::runtime_error on I/O errors.
   void finish(const nlohmann::json& summary);
+  // The same, with the summary's JSON text produced piece by piece (Ledger::write_summary).
+  using SummaryText = std::function<void(const std::function<void(std::string_view)>&)>;
+  void finish(const SummaryText& summary);
 
  private:
   void flush_buffer();

@@ -46,7 +46,10 @@ class TraceOutputs {
   }
   // Ends both with the summary; returns the in-memory document (null when not kept).
   nlohmann::json finish() {
-    const nlohmann::json summary = world_.summary_json();
+    // Streamed from the ledger: the summary of a long run is never a tree in memory here.
+    const trace::TraceWriter::SummaryText summary = [this](const std::function<void(std::string_view)>& out) {
+      world_.ledger().write_summary(world_.engine().now(), out);
+    };
     if (to_file_) to_file_->finish(summary);
     if (!to_memory_) return nullptr;
     to_memory_->finish(summary);
