@@ -446,8 +446,8 @@ void Transport::drop_end(Conn& c, int side) {
   engine_.cancel(e.rto_timer);
   engine_.cancel(e.delack_timer);
   for (std::uint32_t p : e.out_of_order) packets_->release(p);
-  e.out_of_order.clear();
-  e.sndbuf.clear();
+  std::vector<std::uint32_t>().swap(e.out_of_order);
+  e.sndbuf.release();
   e.handler = nullptr;
   e.state = TcpState::Closed;
 }
@@ -465,7 +465,10 @@ void Transport::enter_lingering(Conn& c, int side, TcpState state) {
   Endpoint& e = c.end[side];
   e.state = state;
   e.linger_since = engine_.now();
-  if (state == TcpState::TimeWait) engine_.cancel(e.rto_timer);
+  if (state == TcpState::TimeWait) {  // everything sent was acknowledged: keep only the numbers
+    engine_.cancel(e.rto_timer);
+    e.sndbuf.release();
+  }
   lingering_.emplace_back(engine_.now(), c.id);
 }
 

@@ -2,7 +2,6 @@
 // Private structures of sim/transport.*: packets, connection ends (TCBs), serial-number
 // arithmetic. Only transport.cpp and transport_tcp.cpp include this file.
 #include <algorithm>
-#include <deque>
 #include <memory>
 #include <string>
 #include <vector>
@@ -97,6 +96,10 @@ class ByteQueue {
     buf_.clear();
     head_ = 0;
   }
+  void release() {  // clear() that also gives the memory back (an end that is done)
+    std::string().swap(buf_);
+    head_ = 0;
+  }
 
  private:
   std::string buf_;
@@ -152,8 +155,26 @@ struct Transport::Endpoint {
     std::string bytes;
     bool fin = false;
   };
-  std::deque<LineUnit> line_in;     // units on their way to this end, in sending order
-  std::deque<LineUnit> line_retry;  // this end's units that met a down host: sent again first
+  // A FIFO that costs nothing while empty (std::deque allocates on construction, and
+  // thousands of connections linger in TIME-WAIT).
+  class LineQueue {
+   public:
+    bool empty() const { return head_ == items_.size(); }
+    LineUnit& front() { return items_[head_]; }
+    void push_back(LineUnit u) { items_.push_back(std::move(u)); }
+    void pop_front() {
+      if (++head_ == items_.size()) {
+        items_.clear();
+        head_ = 0;
+      }
+    }
+
+   private:
+    std::vector<LineUnit> items_;
+    std::size_t head_ = 0;
+  };
+  LineQueue line_in;     // units on their way to this end, in sending order
+  LineQueue line_retry;  // this end's units that met a down host: sent again first
   bool line_fin_sent = false;
   bool line_stalled = false;        // no path: writes wait in line_retry/sndbuf for the retry timer
   Time line_busy = 0;               // this end's last unit leaves the slowest link then

@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# The benchmarks of docs/performance.md, in one command:
+#   bash bench/run.sh [MESSAGES ...]        (default: 10000 100000)
+# 1. Google Benchmark (build/bench/mailsim_bench): PHOLD on the engine and on a bare
+#    std::priority_queue loop in the same process (BM_PholdRatio's `ratio`), engine micro-benchmarks.
+# 2. The mail flow (50 domains, 1000 users, 1000 messages/s, 20 ms between servers, POP3 every 10 s),
+#    written by `mailsim generate`, run by the real binary in both network models, trace off and
+#    streaming to a JSON Lines file: wall time, messages per second and peak RSS (/usr/bin/time).
+# Builds build/ with -DMAILSIM_BENCH=ON (Release) first.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+sizes=("$@")
+[ ${#sizes[@]} -gt 0 ] || sizes=(10000 100000)
+cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release -DMAILSIM_BENCH=ON >/dev/null
+cmake --build build --target mailsim mailsim_bench >/dev/null
+build/bench/mailsim_bench --benchmark_filter='Phold|ScheduleAndRun|CancelHeavy'
+
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+printf '\n%-9s %-8s %-6s %9s %12s %10s %10s\n' model messages trace "wall s" "messages/s" "peak MiB" "trace MB"
+for n in "${sizes[@]}"; do
+  for model in packets lines; do
+    build/mailsim generate "$tmp/flow.json" --force --domains 50 --users 1000 --rate 1000/s --messages "$n" \
+      --user-latency 1ms --server-latency 20ms --poll 10s --same-domain 0 --network "$model"
+    for trace in off jsonl; do
+      args=(run "$tmp/flow.json" -q)
+      [ "$trace" = off ] || args+=(--trace "$tmp/t.jsonl")
+      /usr/bin/time -f '%e %M' -o "$tmp/time" build/mailsim "${args[@]}"
+      read -r wall kib < "$tmp/time"
+      size=$([ "$trace" = off ] && echo - || echo $(( $(stat -c %s "$tmp/t.jsonl") / 1000000 )))
+      rm -f "$tmp/t.jsonl"
+      awk -v m="$model" -v n="$n" -v t="$trace" -v w="$wall" -v k="$kib" -v s="$size" \
+        'BEGIN { printf "%-9s %-8d %-6s %9.2f %12.0f %10.0f %10s\n", m, n, t, w, n / w, k / 1024, s }'
+    done
+  done
+done
