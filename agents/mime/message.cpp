@@ -23,7 +23,7 @@ struct HeaderScan {
 
 // Reads header fields up to the blank line. A line that is not a field (no colon, bad name)
 // ends the block and starts the body, as Python's email parser does; bare LF is accepted.
-HeaderScan scan_headers(std::string_view s, bool skip_mbox_from) {
+HeaderScan scan_headers(std::string_view s, bool skip_mbox_from, bool collect = true) {
   HeaderScan r;
   std::size_t pos = 0;
   bool dropping = false;  // past kMaxHeaders: later fields and their continuations are ignored
@@ -42,7 +42,7 @@ HeaderScan scan_headers(std::string_view s, bool skip_mbox_from) {
       break;
     }
     if (is_wsp(line.front())) {  // continuation: unfolding removes only the line break
-      if (!dropping && !r.headers.empty()) {
+      if (collect && !dropping && !r.headers.empty()) {
         std::string& v = r.headers.back().value;
         v.append(line.substr(0, kMaxHeaderValue - std::min(kMaxHeaderValue, v.size())));
       }
@@ -57,7 +57,7 @@ HeaderScan scan_headers(std::string_view s, bool skip_mbox_from) {
       break;
     }
     dropping = r.headers.size() >= kMaxHeaders;
-    if (!dropping)
+    if (collect && !dropping)
       r.headers.push_back({std::string(name), std::string(line.substr(colon + 1, kMaxHeaderValue))});
     pos = next;
   }
@@ -373,7 +373,8 @@ std::string text_body(const Message& message) {
   return out;
 }
 
-std::size_t header_block_end(std::string_view message) { return scan_headers(message, true).fields_end; }
+// Only where the fields end: no field is copied (every relay and delivery asks this).
+std::size_t header_block_end(std::string_view message) { return scan_headers(message, true, false).fields_end; }
 
 std::string strip_angle_brackets(std::string_view value) {
   std::size_t b = 0, e = value.size();
