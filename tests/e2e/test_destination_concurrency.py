@@ -23,7 +23,7 @@ SRC = os.environ.get("MAILSIM_SOURCE_DIR", os.getcwd())
 SECOND = 1_000_000
 
 
-def variant(edit):
+def variant(edit, packets=False):
     with open(os.path.join(SRC, "scenarios", "six-steps.json")) as f:
         s = json.load(f)
     edit(s)
@@ -31,13 +31,18 @@ def variant(edit):
     path = os.path.join(tmp, "scenario.json")
     with open(path, "w") as f:
         json.dump(s, f)
-    trace, summary = os.path.join(tmp, "t.json"), os.path.join(tmp, "s.json")
-    p = subprocess.run([MAILSIM, "run", path, "--trace", trace, "--summary", summary, "-q", "--no-content"],
+    trace, summary, pk = (os.path.join(tmp, n) for n in ("t.json", "s.json", "p.json"))
+    extra = ["--trace-packets", pk] if packets else []
+    p = subprocess.run([MAILSIM, "run", path, "--trace", trace, "--summary", summary, "-q", "--no-content", *extra],
                        capture_output=True, text=True, timeout=300)
     if p.returncode != 0:
         raise AssertionError("mailsim exited %d: %s" % (p.returncode, p.stderr))
     with open(trace) as f, open(summary) as g:
-        return json.load(f), json.load(g)
+        out = json.load(f), json.load(g)
+    if packets:
+        with open(pk) as f:
+            out += (json.load(f)["packets"],)
+    return out
 
 
 def many_messages(n, at="5s", to=("bob@example.com",)):
@@ -160,6 +165,24 @@ class ConnectionReuse(unittest.TestCase):
         t, summ = variant(edit)
         self.assertEqual(len(relay_sessions(t)), 30)
         self.assertNotIn("RSET", [e["line"] for e in t["events"] if e["kind"] == "line"])
+        self.assertEqual(summ["totals"]["delivered"], 30)
+
+    def test_idle_connection_closed_without_quit_after_the_cache_time(self):
+        def edit(s):
+            many_messages(30)(s)
+            s["servers"][0]["delivery"] = {"connection_cache_time": "5s"}
+        t, summ, packets = variant(edit, packets=True)
+        sessions = relay_sessions(t)
+        replies = [e["time_us"] for e in t["events"] if e["kind"] == "line" and e["conn"] in sessions
+                   and e["direction"] == "response"]
+        fins = [p["t"] for p in packets if p["proto"] == "TCP" and p["from"] == "mail.example.org"
+                and p["to"] == "mail.example.com" and p["dport"] == 25 and "FIN" in p["flags"]]
+        self.assertEqual(len(fins), len(sessions))  # every connection ends
+        # The last idle one is closed by the cache, 5 s after its last reply, without QUIT.
+        self.assertGreaterEqual(max(fins), max(replies) + 5 * SECOND)
+        self.assertLess(max(fins), max(replies) + 5 * SECOND + 100_000)
+        quits = [e for e in t["events"] if e["kind"] == "line" and e["conn"] in sessions and e["line"] == "QUIT"]
+        self.assertLess(len(quits), len(sessions))
         self.assertEqual(summ["totals"]["delivered"], 30)
 
     def test_reuse_count_limit(self):
