@@ -5,7 +5,8 @@
 #    std::priority_queue loop in the same process (BM_PholdRatio's `ratio`), engine micro-benchmarks.
 # 2. The mail flow (50 domains, 1000 users, 1000 messages/s, 20 ms between servers, POP3 every 10 s),
 #    written by `mailsim generate`, run by the real binary in both network models, trace off and
-#    streaming to a JSON Lines file: wall time, messages per second and peak RSS (/usr/bin/time).
+#    streaming to a JSON Lines file: wall and CPU time (user + system), messages per CPU second
+#    (steady on a shared machine, where wall time is not) and peak RSS (/usr/bin/time).
 # Builds build/ with -DMAILSIM_BENCH=ON (Release) first.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -17,7 +18,7 @@ build/bench/mailsim_bench --benchmark_filter='Phold|ScheduleAndRun|CancelHeavy'
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-printf '\n%-9s %-8s %-6s %9s %12s %10s %10s\n' model messages trace "wall s" "messages/s" "peak MiB" "trace MB"
+printf '\n%-9s %-8s %-6s %8s %8s %14s %9s %9s\n' model messages trace "wall s" "CPU s" "messages/CPU s" "peak MiB" "trace MB"
 for n in "${sizes[@]}"; do
   for model in packets lines; do
     build/mailsim generate "$tmp/flow.json" --force --domains 50 --users 1000 --rate 1000/s --messages "$n" \
@@ -25,12 +26,12 @@ for n in "${sizes[@]}"; do
     for trace in off jsonl; do
       args=(run "$tmp/flow.json" -q)
       [ "$trace" = off ] || args+=(--trace "$tmp/t.jsonl")
-      /usr/bin/time -f '%e %M' -o "$tmp/time" build/mailsim "${args[@]}"
-      read -r wall kib < "$tmp/time"
+      /usr/bin/time -f '%e %U %S %M' -o "$tmp/time" build/mailsim "${args[@]}"
+      read -r wall user sys kib < "$tmp/time"
       size=$([ "$trace" = off ] && echo - || echo $(( $(stat -c %s "$tmp/t.jsonl") / 1000000 )))
       rm -f "$tmp/t.jsonl"
-      awk -v m="$model" -v n="$n" -v t="$trace" -v w="$wall" -v k="$kib" -v s="$size" \
-        'BEGIN { printf "%-9s %-8d %-6s %9.2f %12.0f %10.0f %10s\n", m, n, t, w, n / w, k / 1024, s }'
+      awk -v m="$model" -v n="$n" -v t="$trace" -v w="$wall" -v u="$user" -v y="$sys" -v k="$kib" -v s="$size" \
+        'BEGIN { c = u + y; printf "%-9s %-8d %-6s %8.2f %8.2f %14.0f %9.0f %9s\n", m, n, t, w, c, n / c, k / 1024, s }'
     done
   done
 done

@@ -57,7 +57,7 @@ void Engine::drop_dead_keys() {
 
 Time Engine::next_time() {
   drop_dead_keys();
-  return heap_.empty() ? kForever : heap_.front().time;
+  return heap_.empty() ? kForever : heap_.front().time();
 }
 
 bool Engine::step() {
@@ -68,7 +68,7 @@ bool Engine::step() {
   const std::uint32_t i = key.slot();
   Slot& s = slot(i);  // chunks never move: the action may schedule (and cancel) meanwhile
   forget(s);
-  now_ = key.time;
+  now_ = key.time();
   ++events_run_;
   struct Release {  // frees the slot after the action, even if it throws
     Engine& e;
@@ -89,7 +89,7 @@ void Engine::run(Time until) {
     if (work_pending_ == 0 && !(keep_alive_ && live_ > 0 && keep_alive_())) break;
     drop_dead_keys();
     if (heap_.empty()) break;
-    if (heap_.front().time > until) {
+    if (heap_.front().time() > until) {
       now_ = until;
       break;
     }

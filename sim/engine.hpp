@@ -87,10 +87,15 @@ class Engine {
   // integer comparison orders equal times by scheduling order.
   static constexpr int kSlotBits = 24;
   struct Key {
-    Time time;
-    std::uint64_t seq_slot;
-    std::uint32_t slot() const { return static_cast<std::uint32_t>(seq_slot & ((1u << kSlotBits) - 1)); }
-    std::uint64_t seq() const { return seq_slot >> kSlotBits; }
+    // time (never negative) in the high 64 bits, sequence and slot below: one 128-bit
+    // comparison orders the heap.
+    unsigned __int128 v;
+    Key(Time time, std::uint64_t seq_slot)
+        : v(static_cast<unsigned __int128>(static_cast<std::uint64_t>(time)) << 64 | seq_slot) {}
+    Time time() const { return static_cast<Time>(static_cast<std::uint64_t>(v >> 64)); }
+    std::uint64_t seq_slot() const { return static_cast<std::uint64_t>(v); }
+    std::uint32_t slot() const { return static_cast<std::uint32_t>(seq_slot() & ((1u << kSlotBits) - 1)); }
+    std::uint64_t seq() const { return seq_slot() >> kSlotBits; }
   };
   struct Slot {
     Action action;
@@ -98,9 +103,7 @@ class Engine {
     EventKind kind = EventKind::Work;
   };
   static constexpr std::uint32_t kChunkBits = 12;  // 4096 slots per chunk
-  static bool earlier(const Key& a, const Key& b) {
-    return a.time != b.time ? a.time < b.time : a.seq_slot < b.seq_slot;
-  }
+  static bool earlier(const Key& a, const Key& b) { return a.v < b.v; }
   Slot& slot(std::uint32_t i) { return chunks_[i >> kChunkBits][i & ((1u << kChunkBits) - 1)]; }
   const Slot& slot(std::uint32_t i) const { return chunks_[i >> kChunkBits][i & ((1u << kChunkBits) - 1)]; }
   std::uint32_t new_slot();  // a slot never used before
