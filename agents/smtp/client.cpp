@@ -161,7 +161,7 @@ SmtpClient::Phase SmtpClient::phase() const {
     case Step::Data: return Phase::DataStart;
     case Step::Content: return Phase::DataEnd;
     case Step::Quit: return Phase::Quit;
-    case Step::Rset: return Phase::Probe;
+    case Step::Rset: case Step::Abort: return Phase::Probe;
   }
   return Phase::Done;
 }
@@ -177,6 +177,7 @@ const char* SmtpClient::stage_of(Step step) const {
     case Step::Content: return "content";
     case Step::Quit: return "quit";
     case Step::Rset: return "rset";
+    case Step::Abort: return "quit";
   }
   return "quit";
 }
@@ -222,6 +223,12 @@ void SmtpClient::on_reply(const Reply& r) {
     case Step::Data: on_data_reply(r); break;
     case Step::Content: on_content_reply(r); break;
     case Step::Quit: close(); break;
+    case Step::Abort:  // the final RSET after a refused transaction
+      if (r.positive())
+        idle_ = true;
+      else
+        close();
+      break;
     case Step::Rset:
       if (r.positive()) return start_mail();
       // Postfix drops a session that refuses the probe and delivers over a new one.
@@ -353,6 +360,11 @@ void SmtpClient::fail_without_accepted_recipients() {
 
 void SmtpClient::fail_and_quit(const char* stage, const Reply& r) {
   finish(outcome_of(r), stage, r);
+  // A kept connection whose transaction was refused (MAIL, every RCPT, DATA): Postfix ends the
+  // transaction with a "final RSET" and the session stays for the next message.
+  const std::string_view s = stage;
+  if (txn_.keep_open && pending_.empty() && (s == "mail" || s == "rcpt" || s == "data"))
+    return send(Step::Abort, "RSET");
   send(Step::Quit, "QUIT");
 }
 

@@ -8,9 +8,10 @@
 // single rule covers lock-step and pipelined dialogues alike.
 //
 // Connection reuse (Postfix's connection cache): a transaction with keep_open ends after the
-// reply to the final dot without QUIT; the client is then idle(). The owner either runs the
-// next transaction on the same connection (next(): an RSET probe first, as Postfix sends,
-// then MAIL FROM), ends it politely (quit()), or drops it without a word (hang_up(): what
+// reply to the final dot without QUIT (or, when the server refused it before the dot, after a
+// "final RSET" and its 250); the client is then idle(). The owner either runs the next
+// transaction on the same connection (next(): an RSET probe first, as Postfix sends, then
+// MAIL FROM), ends it politely (quit()), or drops it without a word (hang_up(): what
 // Postfix's scache does when a cached connection's time is up).
 #include <cstddef>
 #include <deque>
@@ -105,7 +106,7 @@ class SmtpClient {
   std::vector<Line> take_input();
 
  private:
-  enum class Step { Greeting, Ehlo, Helo, AuthUser, AuthPassword, AuthResult, Mail, Rcpt, Data, Content, Quit, Rset };
+  enum class Step { Greeting, Ehlo, Helo, AuthUser, AuthPassword, AuthResult, Mail, Rcpt, Data, Content, Quit, Rset, Abort };
   struct Pending {
     Step step;
     std::size_t index = 0;  // Rcpt: which recipient

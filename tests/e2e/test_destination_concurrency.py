@@ -185,6 +185,21 @@ class ConnectionReuse(unittest.TestCase):
         self.assertLess(len(quits), len(sessions))
         self.assertEqual(summ["totals"]["delivered"], 30)
 
+    def test_a_refused_transaction_ends_with_a_final_rset_and_the_session_stays(self):
+        t, summ = variant(many_messages(30, to=("nobody@example.com",)))
+        sessions = relay_sessions(t)
+        self.assertLess(len(sessions), 30)
+        self.assertEqual(summ["totals"]["bounced"], 30)  # each refusal bounced once
+        reused = 0
+        for conn in sessions:
+            requests = [e["line"].upper() for e in transactions(t, conn)[0] if e["direction"] == "request"]
+            mails = sum(1 for r in requests if r.startswith("MAIL FROM"))
+            reused += mails > 1
+            # Each refused transaction is followed by RSET (final RSET, then the next one's probe).
+            after = [requests[i + 1] for i, r in enumerate(requests[:-1]) if r == "DATA"]
+            self.assertTrue(all(a == "RSET" for a in after[:-1]), requests)
+        self.assertGreater(reused, 0)
+
     def test_reuse_count_limit(self):
         def edit(s):
             many_messages(60)(s)

@@ -123,3 +123,30 @@ TEST_CASE("an idle client ends with quit() politely or with hang_up() silently",
   CHECK(dropped.done());
   CHECK(dropped.result().outcome == ClientResult::Outcome::Delivered);
 }
+
+TEST_CASE("a kept transaction refused before the dot ends with a final RSET, then idle", "[client][reuse]") {
+  SmtpClient c(client_config("mail.example.org"), to("nobody@example.com", true));
+  c.receive(kGreeting);
+  c.take_output();
+  c.receive(kEhlo);
+  c.take_output();
+  c.receive("250 2.1.0 Ok\r\n550 5.1.1 <nobody@example.com>: User unknown\r\n554 5.5.1 Error: no valid recipients\r\n");
+  CHECK(sent(c) == Lines{"RSET"});
+  CHECK(c.result().outcome == ClientResult::Outcome::Permanent);
+  CHECK_FALSE(c.idle());
+  c.receive("250 2.0.0 Ok\r\n");
+  CHECK(c.idle());
+  CHECK(c.result().outcome == ClientResult::Outcome::Permanent);
+  CHECK_FALSE(c.result().probe_failed);
+  REQUIRE(c.result().recipients.size() == 1);
+  CHECK(c.result().recipients[0].reply.code == 550);
+
+  // Without keep_open the same refusal says QUIT, as before.
+  SmtpClient q(client_config("mail.example.org"), to("nobody@example.com", false));
+  q.receive(kGreeting);
+  q.take_output();
+  q.receive(kEhlo);
+  q.take_output();
+  q.receive("250 2.1.0 Ok\r\n550 5.1.1 <nobody@example.com>: User unknown\r\n554 5.5.1 Error: no valid recipients\r\n");
+  CHECK(sent(q) == Lines{"QUIT"});
+}
