@@ -405,7 +405,6 @@ void Transport::close(SocketId s) {
   Busy busy(*this);
   Conn* c = find(s.conn);
   if (!c) return;
-  if (lines()) return line_close(*c, s.side);
   Endpoint& e = c->end[s.side];
   e.handler = nullptr;
   if (e.app_closed) return;
@@ -430,7 +429,10 @@ void Transport::close(SocketId s) {
     default:
       return;
   }
-  output(*c, s.side);
+  if (lines())
+    line_launch(*c, s.side);
+  else
+    output(*c, s.side);
 }
 
 void Transport::fail(Conn& c, int side, NetError err) {

@@ -212,7 +212,6 @@ class Transport {
   void line_arrived(std::uint64_t id, int to_side);
   void line_retry(std::uint64_t key);
   void line_stall(Conn& c, int side);
-  void line_close(Conn& c, int side);
   void line_finish_end(Conn& c, int side);
   void line_datagram(std::uint32_t packet, HostId from, HostId to);
   void line_fail_later(std::uint64_t id, int side, NetError err, Time delay);

@@ -204,27 +204,6 @@ void Transport::line_arrived(std::uint64_t id, int to) {
   if (e.state != TcpState::Closed) line_finish_end(*c, to);
 }
 
-void Transport::line_close(Conn& c, int side) {
-  Endpoint& e = c.end[side];
-  e.handler = nullptr;
-  if (e.app_closed) return;
-  e.app_closed = true;
-  switch (e.state) {
-    case TcpState::SynSent:
-      if (e.sndbuf.empty()) {  // nothing to say yet: abandon the attempt
-        drop_end(c, side);
-        mark_for_reap(c.id);
-        return;
-      }
-      e.fin_queued = true;  // FIN after the data, once connected
-      return;
-    case TcpState::Established: e.state = TcpState::FinWait1; break;
-    case TcpState::CloseWait: e.state = TcpState::LastAck; break;
-    default: return;
-  }
-  line_send(c, side, {}, true);
-}
-
 // An end is done once its application closed, its FIN left and the peer's FIN arrived.
 void Transport::line_finish_end(Conn& c, int side) {
   const Endpoint& e = c.end[side];

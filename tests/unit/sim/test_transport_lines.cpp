@@ -8,29 +8,12 @@
 
 #include "sim/inline_action.hpp"
 #include "sim/transport.hpp"
+#include "transport_fixture.hpp"
 
 using namespace mailsim::sim;
+using mailsim::sim::testing::Recorder;
 
 namespace {
-struct Recorder : StreamHandler {
-  std::string data;
-  std::vector<Time> data_times;
-  Time opened = -1, closed = -1, failed = -1;
-  std::optional<NetError> error;
-  Engine* engine;
-  explicit Recorder(Engine& e) : engine(&e) {}
-  void on_open(SocketId) override { opened = engine->now(); }
-  void on_data(SocketId, std::string_view b) override {
-    data.append(b);
-    data_times.push_back(engine->now());
-  }
-  void on_peer_closed(SocketId) override { closed = engine->now(); }
-  void on_error(SocketId, NetError e) override {
-    error = e;
-    failed = engine->now();
-  }
-};
-
 // a -- r (2 ms, 10 Mbit/s) -- b (20 ms, 1 Mbit/s): the second link is the bottleneck.
 struct World {
   Engine engine;
