@@ -7,6 +7,7 @@
 #include "sim/terminal_text.hpp"
 #include "cli/lib/commands.hpp"
 #include "sim/version.hpp"
+#include "visualize/json_reader.hpp"
 #include "visualize/narrate.hpp"
 #include "visualize/summary.hpp"
 #include "visualize/visualize.hpp"
@@ -175,28 +176,18 @@ int main(int argc, char** argv) {
         o.lang = *mailsim::viz::parse_lang(viz_lang);
         if (!viz_message.empty()) o.message = viz_message;
         if (!viz_quiz.empty()) {
-          std::ifstream qf(viz_quiz, std::ios::binary);
-          if (!qf) {
-            std::cerr << "mailsim: " << mailsim::text::terminal_safe(viz_quiz) << ": cannot read the quiz file\n";
-            return kExitInvalidInput;
-          }
           try {
-            o.quiz = nlohmann::json::parse(qf);
-          } catch (const nlohmann::json::parse_error& e) {
-            std::cerr << "mailsim: " << mailsim::text::terminal_safe(viz_quiz) << ": not JSON: " << mailsim::text::terminal_safe_lines(e.what()) << "\n";
+            o.quiz = mailsim::viz::jsonread::load_file(viz_quiz, std::uint64_t{4} << 20);
+          } catch (const std::runtime_error& e) {
+            std::cerr << "mailsim: quiz file " << mailsim::text::terminal_safe_lines(e.what()) << "\n";
             return kExitInvalidInput;
           }
         }
         if (!viz_packets.empty()) {
-          std::ifstream pf(viz_packets, std::ios::binary);
-          if (!pf) {
-            std::cerr << "mailsim: " << mailsim::text::terminal_safe(viz_packets) << ": cannot read the packets file\n";
-            return kExitInvalidInput;
-          }
           try {
-            o.packets = nlohmann::json::parse(pf);
-          } catch (const nlohmann::json::parse_error& e) {
-            std::cerr << "mailsim: " << mailsim::text::terminal_safe(viz_packets) << ": not JSON: " << mailsim::text::terminal_safe_lines(e.what()) << "\n";
+            o.packets = mailsim::viz::jsonread::load_file(viz_packets, std::uint64_t{256} << 20);
+          } catch (const std::runtime_error& e) {
+            std::cerr << "mailsim: packets file " << mailsim::text::terminal_safe_lines(e.what()) << "\n";
             return kExitInvalidInput;
           }
         }

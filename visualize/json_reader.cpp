@@ -1,6 +1,12 @@
 #include "visualize/json_reader.hpp"
 
+#include <sys/stat.h>
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
 #include <iterator>
+#include <stdexcept>
 
 namespace mailsim::viz::jsonread {
 
@@ -319,6 +325,26 @@ TextPos locate(Source& src, const std::string& pointer) {
   Finder f(src, pointer);
   json::sax_parse(SourceIter{&src}, SourceIter{}, &f, json::input_format_t::json, false);
   return f.found().value_or(start);
+}
+
+nlohmann::json load_file(const std::string& name, std::uint64_t max_bytes, const Limits& limits) {
+  struct stat st {};
+  if (::stat(name.c_str(), &st) != 0) throw std::runtime_error(name + ": cannot open: " + std::strerror(errno));
+  if (!S_ISREG(st.st_mode)) throw std::runtime_error(name + ": not a regular file");
+  if (static_cast<std::uint64_t>(st.st_size) > max_bytes)
+    throw std::runtime_error(name + ": " + std::to_string(st.st_size) + " octets, more than the " +
+                             std::to_string(max_bytes) + " allowed");
+  std::ifstream in(name, std::ios::binary);
+  if (!in) throw std::runtime_error(name + ": cannot open: " + std::strerror(errno));
+  Source src(in, max_bytes);
+  ReadResult r = read_value(src, limits);
+  auto at = [&](TextPos p) { return name + ":" + std::to_string(p.line) + ":" + std::to_string(p.col) + ": "; };
+  if (r.problem)
+    throw std::runtime_error(at(r.problem->pos) + (r.problem->pointer.empty() ? "" : r.problem->pointer + ": ") +
+                             r.problem->what);
+  src.skip_ws();
+  if (!src.at_end()) throw std::runtime_error(at(src.pos()) + "more text after the JSON value");
+  return std::move(r.value);
 }
 
 }  // namespace mailsim::viz::jsonread

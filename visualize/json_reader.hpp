@@ -82,4 +82,9 @@ TextPos locate(Source& src, const std::string& pointer);
 // RFC 6901: "a/b~c" -> "a~1b~0c".
 std::string escape_token(const std::string& token);
 
+// A small JSON file named on the command line (visualize --quiz, --packets): it must be a
+// regular file (opening a FIFO would wait for ever) of at most `max_bytes`, and is read with
+// `limits`. Throws std::runtime_error "NAME:LINE:COL: /pointer: what" or "NAME: why".
+nlohmann::json load_file(const std::string& name, std::uint64_t max_bytes, const Limits& limits = {});
+
 }  // namespace mailsim::viz::jsonread

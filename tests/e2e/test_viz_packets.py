@@ -52,7 +52,7 @@ def main():
         for bad, want in (({"format": "x"}, "format: expected"),
                           ({"format": "mailsim-packets", "packets": [{"t": 1}]}, "packets[0].proto: expected a string"),
                           ({"format": "mailsim-packets", "packets": [dict(ps[0], len=-1)]}, "packets[0].len: expected"),
-                          ("[not json", "not JSON")):
+                          ("[not json", "bad.json:1:2: not valid JSON")):
             path = os.path.join(tmp, "bad.json")
             with open(path, "w") as f:
                 f.write(bad if isinstance(bad, str) else json.dumps(bad))

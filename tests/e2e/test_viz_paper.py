@@ -148,10 +148,14 @@ def main():
                            ({"questions": [{"ask": "guess"}]}, "questions[0].ask: expected"),
                            ({"questions": [{"ask": "step", "step": 9}]}, "questions[0].step: expected a step from 1 to 6"),
                            ({"questions": [{"ask": "step", "when": 1}]}, "questions[0].when: unknown field"),
-                           ("{not json", "not JSON")):
+                           ("{not json", "quiz.json:1:2: not valid JSON")):
             r, _ = quiz(spec)
             check(f"--quiz refuses {json.dumps(spec)[:60]} with exit 2 and the place", r.returncode == 2 and want in r.stderr
                   and "quiz.json" in r.stderr, r.stderr)
+        fifo = os.path.join(tmp, "quiz.fifo")  # opening it would wait for a writer for ever
+        os.mkfifo(fifo)
+        r = viz(traces["greylisting"], os.path.join(tmp, "quiz.out"), "--format", "answers", "--quiz", fifo)
+        check("--quiz refuses a FIFO at once (exit 2)", r.returncode == 2 and "not a regular file" in r.stderr, r.stderr)
     failed = results.count(False)
     print(f"{len(results) - failed} passed, {failed} failed")
     return 1 if failed else 0
