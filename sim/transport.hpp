@@ -207,7 +207,6 @@ class Transport {
   void line_syn_arrived(std::uint64_t id);
   void line_synack_arrived(std::uint64_t id);
   void line_ack_arrived(std::uint64_t id);
-  void line_send(Conn& c, int side, std::string_view bytes, bool fin);
   void line_launch(Conn& c, int side);
   void line_arrived(std::uint64_t id, int to_side);
   void line_retry(std::uint64_t key);

@@ -106,18 +106,10 @@ void Transport::line_ack_arrived(std::uint64_t id) {
   h->on_open(SocketId{id, 1});
 }
 
-// Queues a write (and a FIN) and sends what may go.
-void Transport::line_send(Conn& c, int side, std::string_view bytes, bool fin) {
-  Endpoint& e = c.end[side];
-  e.sndbuf.append(bytes);
-  if (fin) e.fin_queued = true;
-  if (e.state != TcpState::SynSent) line_launch(c, side);
-}
-
 void Transport::line_launch(Conn& c, int side) {
   Endpoint& e = c.end[side];
   Endpoint& peer = c.end[1 - side];
-  if (e.line_stalled) return;
+  if (e.state == TcpState::SynSent || e.line_stalled) return;  // written before the handshake: sent once open
   const bool fin = e.fin_queued && !e.line_fin_sent;
   if (e.line_retry.empty() && e.sndbuf.empty() && !fin) return;
   const auto path = net_.path(e.host, peer.host);

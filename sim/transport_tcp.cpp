@@ -31,9 +31,11 @@ void Transport::send(SocketId s, std::string_view bytes) {
   Endpoint& e = c->end[s.side];
   if (e.app_closed || e.fin_queued) return;
   if (e.state != TcpState::SynSent && e.state != TcpState::Established && e.state != TcpState::CloseWait) return;
-  if (lines()) return line_send(*c, s.side, bytes, false);
   e.sndbuf.append(bytes);
-  output(*c, s.side);
+  if (lines())
+    line_launch(*c, s.side);
+  else
+    output(*c, s.side);
 }
 
 // Sends what the windows allow, from snd_nxt on: full segments, a short one only when it
