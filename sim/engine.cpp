@@ -21,7 +21,16 @@ bool Engine::cancel(TimerId id) {
   forget(s);
   s.action = nullptr;
   free_slots_.push_back(id.slot);
+  // Cancelled keys stay in the heap until they surface; timers cancelled long before they
+  // are due (idle timeouts) would otherwise pile up with the length of a run.
+  if (heap_.size() > 2 * live_ + 4096) compact_heap();
   return true;
+}
+
+void Engine::compact_heap() {
+  std::erase_if(heap_, [this](const Key& k) { return slot(k.slot()).seq != k.seq(); });
+  for (std::size_t i = heap_.size() / 4 + 1; i-- > 0;)
+    if (i < heap_.size()) sift_down(i, heap_[i]);
 }
 
 void Engine::forget(Slot& s) {
@@ -34,9 +43,12 @@ void Engine::forget(Slot& s) {
 void Engine::heap_pop() {
   const Key last = heap_.back();
   heap_.pop_back();
+  if (!heap_.empty()) sift_down(0, last);
+}
+
+// Moves the hole at `i` down until `k` fits there.
+void Engine::sift_down(std::size_t i, Key k) {
   const std::size_t n = heap_.size();
-  if (n == 0) return;
-  std::size_t i = 0;
   for (;;) {
     const std::size_t first = 4 * i + 1;
     if (first >= n) break;
@@ -44,11 +56,11 @@ void Engine::heap_pop() {
     const std::size_t end = std::min(first + 4, n);
     for (std::size_t c = first + 1; c < end; ++c)
       if (earlier(heap_[c], heap_[best])) best = c;
-    if (!earlier(heap_[best], last)) break;
+    if (!earlier(heap_[best], k)) break;
     heap_[i] = heap_[best];
     i = best;
   }
-  heap_[i] = last;
+  heap_[i] = k;
 }
 
 void Engine::drop_dead_keys() {

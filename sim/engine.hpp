@@ -79,6 +79,9 @@ class Engine {
   std::size_t pending_work() const { return work_pending_; }
   std::size_t pending_total() const { return live_; }
   std::uint64_t events_run() const { return events_run_; }
+  // Keys in the heap, cancelled ones not yet dropped included: bounded by about twice the
+  // pending events, however many timers a run cancels.
+  std::size_t queued_keys() const { return heap_.size(); }
   // Time of the next live event, or kForever.
   Time next_time();
 
@@ -125,6 +128,8 @@ class Engine {
     heap_[i] = k;
   }
   void heap_pop();
+  void sift_down(std::size_t i, Key k);
+  void compact_heap();  // drops cancelled keys and restores the heap order
   void drop_dead_keys();
 
   std::uint64_t seed_;

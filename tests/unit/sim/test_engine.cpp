@@ -1,5 +1,7 @@
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -102,4 +104,33 @@ TEST_CASE("random streams are deterministic and independent", "[rng]") {
     REQUIRE(u < 1.0);
     REQUIRE(r.below(7) < 7);
   }
+}
+
+TEST_CASE("cancelled timers do not pile up in the heap, and order survives compaction", "[engine]") {
+  // As idle timeouts do: each event arms a long timer and cancels the previous one.
+  Engine e;
+  Rng rng(7, "compaction");
+  std::vector<std::pair<Time, int>> expected;
+  std::vector<std::pair<Time, int>> ran;
+  for (int i = 0; i < 2000; ++i) {
+    const Time t = static_cast<Time>(1 + rng.below(1'000'000));
+    e.at(t, [&, t, i] { ran.emplace_back(t, i); });
+    expected.emplace_back(t, i);
+  }
+  std::size_t most_keys = 0;
+  TimerId idle;
+  std::function<void(int)> tick = [&](int n) {
+    e.cancel(idle);
+    idle = e.after(300'000'000, [] { FAIL("a cancelled idle timer fired"); });
+    most_keys = std::max(most_keys, e.queued_keys());
+    if (n > 0) e.after(10, [&, n] { tick(n - 1); });
+  };
+  e.at(0, [&] { tick(100'000); });
+  e.run(2'000'000);
+  e.cancel(idle);
+  e.run();
+  std::stable_sort(expected.begin(), expected.end(),
+                   [](const auto& a, const auto& b) { return a.first < b.first; });
+  REQUIRE(ran == expected);
+  REQUIRE(most_keys < 2 * 2003 + 4096 + 1);  // not 100,000 dead keys
 }
