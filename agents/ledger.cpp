@@ -14,7 +14,10 @@ std::string lower(std::string_view s) { return text::to_lower(s); }
 bool is_final(RcptStatus s) {
   return s == RcptStatus::Delivered || s == RcptStatus::Bounced || s == RcptStatus::Rejected;
 }
-std::string key(const std::string& id, const std::string& address) { return id + '\n' + address; }
+bool unfetched(const RcptRecord& r) {
+  return !is_final(r.status) || (r.status == RcptStatus::Delivered && r.retrieved_us < 0);
+}
+void step(std::uint64_t& x, int sign) { x = sign > 0 ? x + 1 : x - 1; }
 template <class... F>
 struct Overload : F... {
   using F::operator()...;
@@ -35,54 +38,100 @@ const char* to_string(RcptStatus s) {
   return "?";
 }
 
-bool Ledger::is_open(const MessageRecord&, const RcptRecord& r) const {
+bool Ledger::is_open(const RcptRecord& r) const {
   if (!is_final(r.status)) return true;
   return r.status == RcptStatus::Delivered && r.retrieved_us < 0 && pollers_.count(r.address) > 0;
 }
 
+// Adds (sign +1) or removes (-1) a recipient's share of every running count.
+void Ledger::count(const MessageRecord& m, const RcptRecord& r, Entry& e, int sign) {
+  if (is_open(r)) {
+    open_ += sign;
+    e.open += static_cast<std::uint32_t>(sign);
+  }
+  if (unfetched(r)) e.unfetched += static_cast<std::uint32_t>(sign);
+  if (r.retrieved_us >= 0) e.fetched += static_cast<std::uint32_t>(sign);
+  if (!m.bounce_of.empty() || r.status == RcptStatus::Planned) return;  // never composed (yet)
+  step(totals_.submitted, sign);
+  switch (r.status) {
+    case RcptStatus::Delivered: step(totals_.delivered, sign); break;
+    case RcptStatus::Bounced: step(totals_.bounced, sign); break;
+    case RcptStatus::Rejected: step(totals_.rejected, sign); break;
+    default: step(totals_.queued, sign); break;
+  }
+  if (r.retrieved_us >= 0) step(totals_.retrieved, sign);
+  totals_.duplicates += static_cast<std::uint64_t>(sign * r.duplicates);
+}
+
 template <class F>
-void Ledger::update(const MessageRecord& m, RcptRecord& r, F&& change) {
-  const bool was = is_open(m, r);
+void Ledger::update(Entry& e, RcptRecord& r, F&& change) {
+  count(*e.record, r, e, -1);
   change(r);
-  const bool now = is_open(m, r);
-  open_ += static_cast<int>(now) - static_cast<int>(was);
+  count(*e.record, r, e, +1);
 }
 
 void Ledger::plan(MessageRecord m) {
   if (by_id_.count(m.id)) return;  // ids are unique; a second plan is ignored
-  const std::size_t index = messages_.size();
-  by_id_[m.id] = index;
-  for (std::size_t i = 0; i < m.rcpts.size(); ++i) {
-    m.rcpts[i].address = lower(m.rcpts[i].address);
-    rcpt_index_.emplace(key(m.id, m.rcpts[i].address), i);
-  }
-  messages_.push_back(std::move(m));
-  for (const auto& r : messages_.back().rcpts) open_ += is_open(messages_.back(), r);
+  by_id_[m.id] = entries_.size();
+  for (auto& r : m.rcpts) r.address = lower(r.address);
+  Entry& e = entries_.emplace_back();
+  e.record = std::make_unique<MessageRecord>(std::move(m));
+  for (const auto& r : e.record->rcpts) count(*e.record, r, e, +1);
 }
 
-const MessageRecord* Ledger::find(const std::string& id) const {
+Ledger::Entry* Ledger::entry(const std::string& id) {
   auto it = by_id_.find(id);
-  return it == by_id_.end() ? nullptr : &messages_[it->second];
+  return it == by_id_.end() ? nullptr : &entries_[it->second];
+}
+
+std::optional<MessageRecord> Ledger::find(const std::string& id) const {
+  auto it = by_id_.find(id);
+  if (it == by_id_.end()) return std::nullopt;
+  const Entry& e = entries_[it->second];
+  return e.record ? *e.record : spill_.read(e.spilled);
 }
 
 MessageRecord* Ledger::message(const std::string& id) {
-  auto it = by_id_.find(id);
-  return it == by_id_.end() ? nullptr : &messages_[it->second];
+  Entry* e = entry(id);
+  if (!e) return nullptr;
+  if (!e->record) {  // a late fact about a spilled message: bring it back
+    e->record = std::make_unique<MessageRecord>(spill_.read(e->spilled));
+    spilled_errors_.erase(id);
+  }
+  return e->record.get();
 }
 
-RcptRecord* Ledger::rcpt(const std::string& id, const std::string& address) {
-  auto m = by_id_.find(id);
-  if (m == by_id_.end()) return nullptr;
-  auto r = rcpt_index_.find(key(id, lower(address)));
-  return r == rcpt_index_.end() ? nullptr : &messages_[m->second].rcpts[r->second];
+RcptRecord* Ledger::rcpt(MessageRecord& m, const std::string& address) {
+  for (auto& r : m.rcpts)
+    if (text::iequals(r.address, address)) return &r;
+  return nullptr;
+}
+
+// After the facts of one event: report a finished message, and spill a record nothing
+// will change any more once the run holds more messages than a lesson does.
+void Ledger::after_change(Entry& e) {
+  if (!e.record) return;
+  if (e.unfetched == 0 && e.kept >= e.fetched && !e.finished) {
+    e.finished = true;
+    if (on_finished_) on_finished_(*e.record);
+  }
+  if (e.open > 0 || entries_.size() < keep_in_memory_) return;
+  const auto ref = spill_.write(*e.record);
+  if (!ref) return;  // no temporary file: keep it in memory
+  std::vector<std::string> errors;
+  check(*e.record, errors);
+  if (!errors.empty()) spilled_errors_[e.record->id] = std::move(errors);
+  e.spilled = *ref;
+  e.record.reset();
 }
 
 void Ledger::reject_unsent(const std::string& id, const std::string& detail, const std::string& reason) {
   MessageRecord* m = message(id);
   if (!m) return;
+  Entry& e = *entry(id);
   for (auto& r : m->rcpts)
     if (r.status == RcptStatus::Planned)
-      update(*m, r, [&](RcptRecord& x) {
+      update(e, r, [&](RcptRecord& x) {
         x.status = RcptStatus::Rejected;
         x.detail = detail;
         x.reason = reason;
@@ -94,7 +143,8 @@ void Ledger::observe(const trace::TraceEvent& e) {
   const sim::Time t = e.time;
   const std::string& id = e.msg;
   auto on_rcpt = [&](const std::string& address, auto&& change) {
-    if (RcptRecord* r = rcpt(id, address)) update(*message(id), *r, change);
+    MessageRecord* m = message(id);
+    if (RcptRecord* r = m ? rcpt(*m, address) : nullptr) update(*entry(id), *r, change);
   };
   auto deliver = [&](const std::string& address) {
     on_rcpt(address, [&](RcptRecord& r) {
@@ -186,6 +236,9 @@ void Ledger::observe(const trace::TraceEvent& e) {
               r.retrieved_by = f.user;
             });
           },
+          [&](const trace::LocalCopyKept&) {
+            if (Entry* x = entry(id)) ++x->kept;
+          },
           [&](const trace::Failed& f) {
             on_rcpt(f.rcpt, [&](RcptRecord& r) {
               if (is_final(r.status)) return;
@@ -212,42 +265,37 @@ void Ledger::observe(const trace::TraceEvent& e) {
           [](const auto&) {},
       },
       *e.fact);
+  if (Entry* x = entry(id)) after_change(*x);
 }
 
-Totals Ledger::totals() const {
-  Totals t;
-  for (const auto& m : messages_) {
-    if (!m.bounce_of.empty()) continue;
-    for (const auto& r : m.rcpts) {
-      if (r.status == RcptStatus::Planned) continue;  // never composed (run ended first)
-      ++t.submitted;
-      switch (r.status) {
-        case RcptStatus::Delivered: ++t.delivered; break;
-        case RcptStatus::Bounced: ++t.bounced; break;
-        case RcptStatus::Rejected: ++t.rejected; break;
-        default: ++t.queued; break;
-      }
-      if (r.retrieved_us >= 0) ++t.retrieved;
-      t.duplicates += static_cast<std::uint64_t>(r.duplicates);
-    }
-  }
-  return t;
+void Ledger::check(const MessageRecord& m, std::vector<std::string>& errors) const {
+  for (const auto& r : m.rcpts)
+    if (r.status == RcptStatus::Delivered && r.delivered_us < 0)
+      errors.push_back(m.id + " to " + r.address + ": delivered without a time");
 }
 
 std::vector<std::string> Ledger::conservation_errors() const {
   std::vector<std::string> errors;
-  const Totals t = totals();
+  const Totals& t = totals_;
   if (t.submitted != t.delivered + t.bounced + t.queued + t.rejected)
     errors.push_back("submitted != delivered + bounced + queued + rejected");
-  for (const auto& m : messages_)
-    for (const auto& r : m.rcpts)
-      if (r.status == RcptStatus::Delivered && r.delivered_us < 0)
-        errors.push_back(m.id + " to " + r.address + ": delivered without a time");
+  for (const auto& e : entries_)
+    if (e.record) check(*e.record, errors);
+  for (const auto& [id, list] : spilled_errors_) errors.insert(errors.end(), list.begin(), list.end());
   return errors;
 }
 
+void Ledger::for_each(const std::function<void(const MessageRecord&)>& f) const {
+  for (const auto& e : entries_) {
+    if (e.record)
+      f(*e.record);
+    else
+      f(spill_.read(e.spilled));
+  }
+}
+
 nlohmann::json Ledger::totals_json() const {
-  const Totals t = totals();
+  const Totals& t = totals_;
   nlohmann::json j = {{"submitted", t.submitted}, {"delivered", t.delivered}, {"bounced", t.bounced},
                       {"queued", t.queued},       {"rejected", t.rejected},   {"retrieved", t.retrieved}};
   if (t.duplicates) j["duplicates"] = t.duplicates;
@@ -296,7 +344,7 @@ nlohmann::json Ledger::summary_json(sim::Time end) const {
   j["end_us"] = end;
   j["totals"] = totals_json();
   nlohmann::json msgs = nlohmann::json::array(), bounces = nlohmann::json::array();
-  for (const auto& m : messages_) (m.bounce_of.empty() ? msgs : bounces).push_back(message_json(m));
+  for_each([&](const MessageRecord& m) { (m.bounce_of.empty() ? msgs : bounces).push_back(message_json(m)); });
   j["messages"] = std::move(msgs);
   j["bounces"] = std::move(bounces);
   return j;
@@ -309,12 +357,12 @@ void Ledger::write_summary(sim::Time end, const std::function<void(std::string_v
   auto list = [&](bool bounces) {
     out("[");
     bool first = true;
-    for (const auto& m : messages_) {
-      if (m.bounce_of.empty() == bounces) continue;
+    for_each([&](const MessageRecord& m) {
+      if (m.bounce_of.empty() == bounces) return;
       out(first ? "" : ",");
       first = false;
       out(dump(message_json(m)));
-    }
+    });
     out("]");
   };
   out("{\"bounces\":");

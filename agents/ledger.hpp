@@ -4,8 +4,12 @@
 // observer of the facts the agents state (docs/trace-format.md), never a channel between
 // agents, and every operation is O(1) (amortised), so a million recipients cost a million
 // steps. Conservation: submitted = delivered + bounced + queued + rejected.
+// Memory stays flat over a long run: the record of a message that nothing will change any
+// more moves to a temporary file (RecordSpill) and comes back if a late fact names it.
 #include <cstdint>
+#include <memory>
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -15,45 +19,19 @@
 
 #include <nlohmann/json.hpp>
 
+#include "agents/ledger_record.hpp"
+#include "agents/record_spill.hpp"
 #include "agents/trace/event.hpp"
 #include "sim/time.hpp"
 
 namespace mailsim::agents {
 
-enum class RcptStatus { Planned, InTransit, Queued, Delivered, Bounced, Rejected };
-const char* to_string(RcptStatus);
-
-struct RcptRecord {
-  std::string address;
-  RcptStatus status = RcptStatus::Planned;
-  sim::Time delivered_us = -1, retrieved_us = -1, bounced_us = -1, next_retry_us = -1;
-  std::string detail;  // the reply (as sent) that bounced, rejected or deferred it, if any
-  std::string reason;  // a vocabulary word when no reply says it (e.g. "nxdomain", "mailbox_full")
-  int attempts = 0;
-  // Copies stored after the first (a 250 lost before it reached the sender, which then
-  // retried, as RFC 5321 section 6.1 allows): the recipient still counts once.
-  int duplicates = 0;
-  std::string retrieved_by;  // the MUA's user
-};
-
-struct MessageRecord {
-  std::string id;  // scenario id (m1), a DSN's (m1.bounce) or a real client's (live-1)
-  std::string from;
-  std::string subject;
-  std::string message_id;  // without angle brackets
-  sim::Time planned_us = 0, composed_us = -1, submitted_us = -1;
-  std::vector<RcptRecord> rcpts;
-  std::string bounce_of;  // for DSNs: the id of the message that failed
-  std::string created_by;  // for DSNs: the server that created it
-};
-
-struct Totals {
-  std::uint64_t submitted = 0, delivered = 0, bounced = 0, queued = 0, rejected = 0, retrieved = 0;
-  std::uint64_t duplicates = 0;  // extra copies, outside the conservation sum
-};
-
 class Ledger {
  public:
+  // Records stay in memory while fewer than `keep_in_memory` messages exist (a lesson's
+  // handful never touches the disk).
+  explicit Ledger(std::size_t keep_in_memory = 4096) : keep_in_memory_(keep_in_memory) {}
+
   void plan(MessageRecord m);
   // Addresses whose MUA polls: their mail is settled only once retrieved.
   void add_poller(const std::string& address) { pollers_.insert(address); }
@@ -61,34 +39,57 @@ class Ledger {
   // Every fact an agent states goes through here (Trace::observe_facts).
   void observe(const trace::TraceEvent& e);
 
-  const MessageRecord* find(const std::string& id) const;
+  bool contains(const std::string& id) const { return by_id_.count(id) > 0; }
+  std::optional<MessageRecord> find(const std::string& id) const;
 
   // True when nothing more can happen to any message: every recipient has a final status
   // and every delivered copy for a polling user has been fetched. O(1).
   bool settled() const { return open_ == 0; }
-  Totals totals() const;  // scenario and live messages; DSNs are listed apart
+  Totals totals() const { return totals_; }  // scenario and live messages; DSNs are listed apart
   std::vector<std::string> conservation_errors() const;
   nlohmann::json summary_json(sim::Time end) const;
   // summary_json(end) as compact JSON text, handed to `out` piece by piece.
   void write_summary(sim::Time end, const std::function<void(std::string_view)>& out) const;
-  const std::vector<MessageRecord>& messages() const { return messages_; }
+  // Every record, in the order the messages came to exist.
+  void for_each(const std::function<void(const MessageRecord&)>& f) const;
+  // Called once for a message whose every recipient is final and every delivered copy
+  // fetched and kept by its MUA: nothing will name it by its Message-ID any more.
+  void on_finished(std::function<void(const MessageRecord&)> f) { on_finished_ = std::move(f); }
 
  private:
+  struct Entry {
+    std::unique_ptr<MessageRecord> record;  // null while spilled
+    RecordSpill::Ref spilled;
+    std::uint32_t open = 0;      // recipients still open (is_open)
+    std::uint32_t unfetched = 0;  // recipients not final, or delivered and not fetched
+    std::uint32_t fetched = 0;    // recipients whose copy a POP3 server handed out
+    std::uint32_t kept = 0;       // local copies the MUAs kept of it
+    bool finished = false;        // on_finished was called
+  };
   nlohmann::json totals_json() const;
   nlohmann::json message_json(const MessageRecord& m) const;
   MessageRecord* message(const std::string& id);
-  RcptRecord* rcpt(const std::string& id, const std::string& address);
-  // Every change of a recipient's state goes through here, to keep `open_` exact.
+  Entry* entry(const std::string& id);
+  RcptRecord* rcpt(MessageRecord& m, const std::string& address);
+  // Every change of a recipient's state goes through here, to keep `open_`, the totals and
+  // the entry's counts exact.
   template <class F>
-  void update(const MessageRecord& m, RcptRecord& r, F&& change);
-  bool is_open(const MessageRecord& m, const RcptRecord& r) const;
+  void update(Entry& e, RcptRecord& r, F&& change);
+  bool is_open(const RcptRecord& r) const;
+  void count(const MessageRecord& m, const RcptRecord& r, Entry& e, int sign);
   void reject_unsent(const std::string& id, const std::string& detail, const std::string& reason);
+  void after_change(Entry& e);
+  void check(const MessageRecord& m, std::vector<std::string>& errors) const;
 
-  std::vector<MessageRecord> messages_;
+  std::size_t keep_in_memory_;
+  std::vector<Entry> entries_;
   std::unordered_map<std::string, std::size_t> by_id_;
-  std::unordered_map<std::string, std::size_t> rcpt_index_;  // id + '\n' + address -> index in rcpts
   std::unordered_set<std::string> pollers_;
   std::int64_t open_ = 0;
+  Totals totals_;
+  RecordSpill spill_;
+  std::map<std::string, std::vector<std::string>> spilled_errors_;  // found in spilled records, by id
+  std::function<void(const MessageRecord&)> on_finished_;
 };
 
 }  // namespace mailsim::agents

@@ -57,8 +57,10 @@ class Pop3Agent::Session : public ServerSession {
                                static_cast<std::int64_t>(r->octets)},
               sock_.conn);
       } else if (auto* d = std::get_if<pop3::Deleted>(&ev)) {
-        state(ctx_, party_.self, ctx_.correlation.message_of_record(agent_.config_.host, static_cast<std::int64_t>(d->id)),
-              trace::Deleted{canonical(agent_.config_, d->user), static_cast<std::int64_t>(d->id)}, sock_.conn);
+        const auto id = static_cast<std::int64_t>(d->id);
+        state(ctx_, party_.self, ctx_.correlation.message_of_record(agent_.config_.host, id),
+              trace::Deleted{canonical(agent_.config_, d->user), id}, sock_.conn);
+        ctx_.correlation.forget_record(agent_.config_.host, id);  // gone from the mailbox
       } else if (auto* f = std::get_if<pop3::AuthFailed>(&ev)) {
         trace::AuthFailed fact{f->user, f->failures, auth_failure_delay(ctx_.timeouts, f->failures), true, f->disconnect};
         penalize(fact.delay_us);

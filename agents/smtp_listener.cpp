@@ -183,7 +183,7 @@ class SmtpListener::Session : public ServerSession, private smtp::ServerPolicy {
   std::string register_live_message(const smtp::Accepted& a, const mime::Message& parsed) {
     Context& ctx = agent_.ctx_;
     int n = 1;
-    while (ctx.ledger.find("live-" + std::to_string(n))) ++n;
+    while (ctx.ledger.contains("live-" + std::to_string(n))) ++n;
     trace::LiveMessage f;
     f.id = "live-" + std::to_string(n);
     f.from = lower(a.envelope.mail_from.str());

@@ -26,6 +26,8 @@ World::World(const Scenario& scenario, RunOptions options)
       options_(options) {
   ctx_.start_epoch = scenario_.start_epoch;
   trace_.observe_facts([this](const trace::TraceEvent& e) { ledger_.observe(e); });
+  // Every copy fetched: no MUA will look the Message-ID up again.
+  ledger_.on_finished([this](const agents::MessageRecord& m) { ctx_.correlation.forget_message_id(m.message_id); });
   const double k = scenario_.time_scale;
   auto& t = ctx_.timeouts;
   t.smtp_greeting = scaled(t.smtp_greeting, k);
@@ -276,7 +278,7 @@ nlohmann::ordered_json World::trace_header() const {
     for (const auto* list : {&m.draft.to, &m.draft.cc})
       for (const auto& a : *list)
         if (std::find(to.begin(), to.end(), a) == to.end()) to.push_back(a);
-    const auto* rec = ledger_.find(m.id);
+    const auto rec = ledger_.find(m.id);
     msgs.push_back({{"id", m.id}, {"from", m.draft.from}, {"to", to}, {"subject", m.draft.subject},
                     {"message_id", rec ? rec->message_id : ""}, {"submit_us", m.at}});
   }
