@@ -19,14 +19,7 @@ class InlineAction {
   template <class F, class D = std::decay_t<F>,
             class = std::enable_if_t<!std::is_same_v<D, InlineAction> && std::is_invocable_r_v<void, D&>>>
   InlineAction(F&& f) {  // NOLINT: implicit, like std::function
-    if constexpr (fits<D>()) {
-      ::new (static_cast<void*>(buf_)) D(std::forward<F>(f));
-      ops_ = &kInlineOps<D>;
-    } else {
-      *reinterpret_cast<D**>(buf_) = new D(std::forward<F>(f));
-      ops_ = &kHeapOps<D>;
-    }
-    invoke_ = ops_->invoke;
+    construct<D>(std::forward<F>(f));
   }
 
   InlineAction(InlineAction&& other) noexcept { take(other); }
@@ -35,17 +28,10 @@ class InlineAction {
   template <class F, class D = std::decay_t<F>>
   void emplace(F&& f) {
     reset();
-    if constexpr (std::is_same_v<D, InlineAction>) {
+    if constexpr (std::is_same_v<D, InlineAction>)
       take(f);
-    } else if constexpr (fits<D>()) {
-      ::new (static_cast<void*>(buf_)) D(std::forward<F>(f));
-      ops_ = &kInlineOps<D>;
-      invoke_ = ops_->invoke;
-    } else {
-      *reinterpret_cast<D**>(buf_) = new D(std::forward<F>(f));
-      ops_ = &kHeapOps<D>;
-      invoke_ = ops_->invoke;
-    }
+    else
+      construct<D>(std::forward<F>(f));
   }
   InlineAction& operator=(InlineAction&& other) noexcept {
     if (this != &other) {
@@ -91,6 +77,18 @@ class InlineAction {
       [](void* to, void* from) noexcept { *static_cast<D**>(to) = *static_cast<D**>(from); },
       [](void* p) noexcept { delete *static_cast<D**>(p); }};
 
+  // Builds the callable inside the buffer when it fits, on the heap otherwise (empty *this).
+  template <class D, class F>
+  void construct(F&& f) {
+    if constexpr (fits<D>()) {
+      ::new (static_cast<void*>(buf_)) D(std::forward<F>(f));
+      ops_ = &kInlineOps<D>;
+    } else {
+      *reinterpret_cast<D**>(buf_) = new D(std::forward<F>(f));
+      ops_ = &kHeapOps<D>;
+    }
+    invoke_ = ops_->invoke;
+  }
   void take(InlineAction& other) noexcept {
     ops_ = std::exchange(other.ops_, nullptr);
     invoke_ = std::exchange(other.invoke_, nullptr);
