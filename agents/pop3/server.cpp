@@ -102,9 +102,9 @@ void Pop3Server::receive(std::string_view bytes) {
   try {
     reader_.feed(bytes);
     while (!closed_) {
-      std::optional<Line> line = reader_.next();
+      std::optional<LineView> line = reader_.next();
       if (!line) break;
-      if (keep_input_) input_.push_back(*line);
+      if (keep_input_) input_.push_back(line->owned());
       handle_line(*line);
     }
   } catch (...) {
@@ -123,7 +123,7 @@ void Pop3Server::connection_lost() { end_session(Closed::Reason::ConnectionLost,
 std::vector<Output> Pop3Server::take_output() { return std::exchange(output_, {}); }
 std::vector<Event> Pop3Server::take_events() { return std::exchange(events_, {}); }
 
-void Pop3Server::handle_line(const Line& line) {
+void Pop3Server::handle_line(const LineView& line) {
   if (line.overlong) return bad_command("line too long");
   if (has_control(line.text)) return bad_command("invalid character in command");
   const std::string_view text = line.text;

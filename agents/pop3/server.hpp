@@ -107,7 +107,7 @@ class Pop3Server {
   struct Command;
   static const Command kCommands[];
 
-  void handle_line(const Line& line);
+  void handle_line(const LineView& line);
   void emit(const Reply& r);
   void bad_command(std::string_view text);
   void end_session(Closed::Reason reason, bool updated);

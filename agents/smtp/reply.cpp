@@ -84,9 +84,9 @@ std::size_t ReplyParser::buffered() const {
 
 std::optional<Reply> ReplyParser::next() {
   while (error_.empty()) {
-    std::optional<Line> line = reader_.next();
+    std::optional<LineView> line = reader_.next();
     if (!line) return std::nullopt;
-    if (keep_) lines_.push_back(*line);
+    if (keep_) lines_.push_back(line->owned());
     const std::string_view text = line->text;
     if (line->overlong) return fail("reply line too long");
     const bool digits = text.size() >= 3 && text[0] >= '2' && text[0] <= '5' &&
