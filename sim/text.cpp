@@ -20,6 +20,14 @@ std::string canonical_crlf(std::string_view text) {
   return out;
 }
 
+bool is_canonical_crlf(std::string_view text) {
+  if (text.empty()) return true;
+  if (text.back() != '\n') return false;
+  for (std::size_t lf = text.find('\n'); lf != std::string_view::npos; lf = text.find('\n', lf + 1))
+    if (lf == 0 || text[lf - 1] != '\r') return false;
+  return true;
+}
+
 std::string stuff_leading_dots(std::string_view crlf_text) {
   // Copies whole runs between the lines that start with a dot (found with memchr-speed
   // searches), not octet by octet: message bodies are the bulk of every run.
