@@ -25,6 +25,8 @@ constexpr const char* kSchema = R"sql(
 
 constexpr const char* kColumns = "SELECT id, mailbox, content, stored_us, size FROM messages ";
 
+std::string uid(const StoredMessage& m) { return std::to_string(m.id) + "." + std::to_string(m.stored_us); }
+
 StoredMessage read_row(const sqlite::Stmt& s) {
   StoredMessage m;
   m.id = s.int64(0);
@@ -32,7 +34,7 @@ StoredMessage read_row(const sqlite::Stmt& s) {
   m.content = s.bytes(2);
   m.stored_us = s.int64(3);
   m.size = static_cast<std::size_t>(s.int64(4));
-  m.uid = std::to_string(m.id) + "." + std::to_string(m.stored_us);
+  m.uid = uid(m);
   return m;
 }
 
@@ -60,6 +62,8 @@ struct MailboxStore::Impl {
   sqlite::Stmt insert{db, "INSERT INTO messages (mailbox, content, stored_us, size) VALUES (?, ?, ?, ?)"};
   sqlite::Stmt by_mailbox{db, (std::string(kColumns) + "WHERE mailbox = ? ORDER BY id").c_str()};
   sqlite::Stmt by_id{db, (std::string(kColumns) + "WHERE id = ?").c_str()};
+  sqlite::Stmt index{db, "SELECT id, stored_us, size FROM messages WHERE mailbox = ? ORDER BY id"};
+  sqlite::Stmt content_of{db, "SELECT content FROM messages WHERE id = ?"};
   sqlite::Stmt erase{db, "DELETE FROM messages WHERE id = ?"};
   sqlite::Stmt stat{db, "SELECT COUNT(*), COALESCE(SUM(size), 0) FROM messages WHERE mailbox = ?"};
   sqlite::Stmt names{db, "SELECT DISTINCT mailbox FROM messages ORDER BY mailbox"};
@@ -95,6 +99,29 @@ std::vector<StoredMessage> MailboxStore::list(std::string_view mailbox) const {
   std::vector<StoredMessage> out;
   while (s.step()) out.push_back(read_row(s));
   return out;
+}
+
+std::vector<StoredMessage> MailboxStore::index(std::string_view mailbox) const {
+  auto& s = impl_->index;
+  sqlite::Use use(s);
+  s.bind_text(1, mailbox);
+  std::vector<StoredMessage> out;
+  while (s.step()) {
+    StoredMessage& m = out.emplace_back();
+    m.id = s.int64(0);
+    m.stored_us = s.int64(1);
+    m.size = static_cast<std::size_t>(s.int64(2));
+    m.uid = uid(m);
+  }
+  return out;
+}
+
+std::optional<std::string> MailboxStore::content(std::int64_t id) const {
+  auto& s = impl_->content_of;
+  sqlite::Use use(s);
+  s.bind(1, id);
+  if (!s.step()) return std::nullopt;
+  return s.bytes(0);
 }
 
 std::optional<StoredMessage> MailboxStore::get(std::int64_t id) const {

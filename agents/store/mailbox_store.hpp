@@ -37,7 +37,10 @@ class MailboxStore {
   // address. A mailbox exists as long as it holds a message. Returns the new id.
   std::int64_t add(std::string_view mailbox, std::string_view content, std::int64_t stored_us);
   std::vector<StoredMessage> list(std::string_view mailbox) const;  // arrival order
+  // As list(), with every field but mailbox and content: what POP3 needs until RETR.
+  std::vector<StoredMessage> index(std::string_view mailbox) const;
   std::optional<StoredMessage> get(std::int64_t id) const;
+  std::optional<std::string> content(std::int64_t id) const;
   void remove(const std::vector<std::int64_t>& ids);  // one transaction; unknown ids ignored
   std::size_t count(std::string_view mailbox) const;
   std::size_t octets(std::string_view mailbox) const;

@@ -57,6 +57,17 @@ TEST_CASE("add, list, get, count, octets, remove", "[store]") {
   REQUIRE(*got == list[1]);
   REQUIRE_FALSE(s.get(b + 100));
 
+  // The index is the list without bodies (what POP3 reads at PASS); content() one body.
+  const auto index = s.index("bob@example.com");
+  REQUIRE(index.size() == 2);
+  REQUIRE(index[1].id == b);
+  REQUIRE(index[1].uid == list[1].uid);
+  REQUIRE(index[1].size == kMsg2.size());
+  REQUIRE(index[1].stored_us == 2500);
+  REQUIRE(index[1].content.empty());
+  REQUIRE(s.content(a) == kMsg1);
+  REQUIRE_FALSE(s.content(b + 100));
+
   s.remove({a, a, 424242});  // duplicates and unknown ids are harmless
   REQUIRE(s.count("bob@example.com") == 1);
   REQUIRE_FALSE(s.get(a));
