@@ -125,7 +125,7 @@ void Mua::poll() {
     for (const auto& m : o.result.messages) {
       if (!m.uid.empty()) seen_uids_.insert(m.uid);
       const auto record = local_.add(config_.address, m.content, ctx_.engine.now());
-      const auto parsed = mime::parse(m.content);
+      const auto parsed = mime::parse_headers(m.content);  // Message-ID and Subject only
       const std::string msg =
           ctx_.correlation.message_of_message_id(mime::strip_angle_brackets(parsed.header("Message-ID").value_or("")));
       trace::LocalCopyKept f;
