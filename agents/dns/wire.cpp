@@ -1,9 +1,11 @@
 // RFC 1035 section 4 wire format: a 12-byte header, then questions and three sections of
 // resource records. Only class IN is written; the class of decoded records is ignored.
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
-#include <map>
 #include <stdexcept>
+#include <utility>
+#include <vector>
 
 #include "agents/dns/message.hpp"
 
@@ -52,20 +54,20 @@ class Writer {
 
   // Writes a name, replacing the longest suffix already written by a pointer. Suffixes
   // are matched case-sensitively so that decoding gives back exactly the names encoded.
+  // The names must outlive the writer: suffixes are remembered as views into them.
   void name(std::string_view name, bool compress) {
     const auto labels = split_name(name);
     for (std::size_t i = 0; i < labels.size(); ++i) {
-      std::string suffix;
-      for (std::size_t j = i; j < labels.size(); ++j) {
-        if (j > i) suffix += '.';
-        suffix += labels[j];
-      }
+      // Labels are views into `name` one dot apart: the suffix from label i is a view too.
+      const char* end = labels.back().data() + labels.back().size();
+      const std::string_view suffix(labels[i].data(), static_cast<std::size_t>(end - labels[i].data()));
       if (compress) {
-        if (auto it = seen_.find(suffix); it != seen_.end()) {
+        const auto it = std::find_if(seen_.begin(), seen_.end(), [&](const auto& s) { return s.first == suffix; });
+        if (it != seen_.end()) {
           put16(out, static_cast<std::uint16_t>(0xC000 | it->second));
           return;
         }
-        if (out.size() <= kMaxPointerTarget) seen_.emplace(suffix, static_cast<std::uint16_t>(out.size()));
+        if (out.size() <= kMaxPointerTarget) seen_.emplace_back(suffix, static_cast<std::uint16_t>(out.size()));
       }
       out += static_cast<char>(labels[i].size());
       out += labels[i];
@@ -118,7 +120,8 @@ class Writer {
   }
 
  private:
-  std::map<std::string, std::uint16_t, std::less<>> seen_;
+  // Suffixes written so far and where: a message holds a handful, so a list beats a map.
+  std::vector<std::pair<std::string_view, std::uint16_t>> seen_;
 };
 
 class Reader {
