@@ -152,7 +152,7 @@ std::string fold_field(std::string_view name, std::string_view value) {
   std::string line;
   line.reserve(name.size() + 2 + value.size() + 2);
   line.append(name).append(": ");
-  const bool breaks = value.find_first_of("\r\n") != std::string_view::npos;
+  const bool breaks = std::any_of(value.begin(), value.end(), [](char c) { return c == '\r' || c == '\n'; });
   if (!breaks) line.append(value);
   for (std::size_t i = 0; breaks && i < value.size(); ++i) {
     const char c = value[i];
