@@ -92,6 +92,18 @@ std::int64_t MailboxStore::add(std::string_view mailbox, std::string_view conten
   return impl_->db.last_insert_id();
 }
 
+std::vector<std::int64_t> MailboxStore::add_all(std::string_view mailbox, const std::vector<std::string_view>& contents,
+                                                std::int64_t stored_us) {
+  std::vector<std::int64_t> ids;
+  if (contents.empty()) return ids;
+  if (mailbox.empty()) throw std::invalid_argument("mailbox store: empty mailbox name");
+  ids.reserve(contents.size());
+  sqlite::Transaction tx(impl_->db);
+  for (std::string_view c : contents) ids.push_back(add(mailbox, c, stored_us));
+  tx.commit();
+  return ids;
+}
+
 std::vector<StoredMessage> MailboxStore::list(std::string_view mailbox) const {
   auto& s = impl_->by_mailbox;
   sqlite::Use use(s);

@@ -68,6 +68,17 @@ TEST_CASE("add, list, get, count, octets, remove", "[store]") {
   REQUIRE(s.content(a) == kMsg1);
   REQUIRE_FALSE(s.content(b + 100));
 
+  // add_all: in order, ids as add() gives them, nothing for an empty list.
+  REQUIRE(s.add_all("carol@example.com", {}, 3000).empty());
+  const auto ids = s.add_all("carol@example.com", {kMsg2, kMsg1}, 3000);
+  REQUIRE(ids.size() == 2);
+  REQUIRE(ids[0] == b + 1);
+  REQUIRE(ids[1] == b + 2);
+  REQUIRE(s.content(ids[0]) == kMsg2);
+  REQUIRE(s.list("carol@example.com")[1].content == kMsg1);
+  REQUIRE_THROWS_AS(s.add_all("", {kMsg1}, 1), std::invalid_argument);
+  s.remove(ids);
+
   s.remove({a, a, 424242});  // duplicates and unknown ids are harmless
   REQUIRE(s.count("bob@example.com") == 1);
   REQUIRE_FALSE(s.get(a));
