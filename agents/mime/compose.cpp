@@ -1,6 +1,8 @@
 #include "agents/mime/compose.hpp"
 
 #include <array>
+#include <cstdint>
+#include <cstring>
 #include <stdexcept>
 
 #include "agents/mime/encoding.hpp"
@@ -20,44 +22,48 @@ bool has_control_break(std::string_view s) {
   return s.find_first_of(std::string_view("\r\n\0", 3)) != std::string_view::npos;
 }
 
-// "\n" becomes CRLF; an existing CRLF and a lone CR are kept (QP will escape the lone CR).
-std::string normalize_body(std::string_view body) {
-  // Whole runs between line feeds are copied at once (bodies are most of what is composed).
+// No octet above 127: eight at a time.
+bool ascii(std::string_view s) {
+  std::uint64_t any = 0;
+  std::size_t i = 0;
+  for (; i + 8 <= s.size(); i += 8) {
+    std::uint64_t w;
+    std::memcpy(&w, s.data() + i, 8);
+    any |= w;
+  }
+  for (; i < s.size(); ++i) any |= static_cast<unsigned char>(s[i]);
+  return (any & 0x8080808080808080ULL) == 0;
+}
+
+// The body with CRLF line endings: "\n" becomes CRLF, an existing CRLF and a lone CR are
+// kept (QP will escape the lone CR), a non-empty body ends with CRLF. In the same pass,
+// whether it is 7bit per RFC 2045 §2.7: no NUL, no 8-bit octet, CR only in CRLF, lines up
+// to 998 octets. Runs between line feeds are copied whole.
+std::string normalize_body(std::string_view body, bool& seven_bit) {
   std::string out;
   out.reserve(body.size() + body.size() / 32 + 2);
+  seven_bit = true;
   std::size_t pos = 0;
   while (pos < body.size()) {
     const std::size_t lf = body.find('\n', pos);
-    if (lf == std::string_view::npos) {
-      out.append(body.substr(pos));
-      break;
+    const std::string_view run = body.substr(pos, (lf == std::string_view::npos ? body.size() : lf) - pos);
+    out.append(run);
+    std::string_view line = run;  // the line's text, without the CR of its CRLF
+    if (lf != std::string_view::npos) {
+      if (run.ends_with('\r')) {
+        line.remove_suffix(1);
+        out += '\n';
+      } else {
+        out.append("\r\n");
+      }
     }
-    out.append(body.substr(pos, lf - pos));
-    if (lf == 0 || body[lf - 1] != '\r') out += '\r';
-    out += '\n';
-    pos = lf + 1;
+    if (seven_bit)
+      seven_bit = line.size() <= 998 && ascii(line) && line.find('\r') == std::string_view::npos &&
+                  line.find('\0') == std::string_view::npos;
+    pos = lf == std::string_view::npos ? body.size() : lf + 1;
   }
-  if (!out.empty() && !out.ends_with("\r\n")) out += "\r\n";
+  if (!out.empty() && !out.ends_with("\r\n")) out += "\r\n";  // then its last line ended in a bare CR
   return out;
-}
-
-// 7bit per RFC 2045 §2.7: no NUL, no 8-bit byte, CR only in CRLF, lines up to 998 octets.
-bool is_7bit(std::string_view text) {
-  std::size_t pos = 0;
-  while (pos < text.size()) {
-    const std::size_t lf = text.find('\n', pos);
-    std::string_view line = text.substr(pos, (lf == std::string_view::npos ? text.size() : lf) - pos);
-    if (lf != std::string_view::npos && line.ends_with('\r')) line.remove_suffix(1);  // its CRLF
-    if (line.size() > 998) return false;
-    bool bad = false;  // no early exit: the loop vectorises
-    for (const char ch : line) {
-      const auto c = static_cast<unsigned char>(ch);
-      bad |= c == 0 || c > 127 || c == '\r';
-    }
-    if (bad) return false;
-    pos = lf == std::string_view::npos ? text.size() : lf + 1;
-  }
-  return true;
 }
 
 // RFC 2045 tspecials plus the characters RFC 2231 §7 excludes from attribute-char.
@@ -205,8 +211,9 @@ struct TextEntity {
 };
 
 TextEntity text_entity_parts(std::string_view utf8_text) {
-  std::string text = normalize_body(utf8_text);
-  if (is_7bit(text)) return {"Content-Type: text/plain; charset=us-ascii\r\nContent-Transfer-Encoding: 7bit\r\n", std::move(text)};
+  bool seven_bit = false;
+  std::string text = normalize_body(utf8_text, seven_bit);
+  if (seven_bit) return {"Content-Type: text/plain; charset=us-ascii\r\nContent-Transfer-Encoding: 7bit\r\n", std::move(text)};
   return {"Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: quoted-printable\r\n",
           qp_encode(text)};
 }
