@@ -29,9 +29,10 @@ void put32(std::string& out, std::uint32_t v) {
 }
 
 // Splits "a.b.c" (one trailing dot allowed) into labels; throws on what DNS cannot carry.
-std::vector<std::string_view> split_name(std::string_view name) {
+// The labels of `name` into `labels` (cleared first: a caller reuses its buffer).
+void split_name(std::string_view name, std::vector<std::string_view>& labels) {
+  labels.clear();
   if (!name.empty() && name.back() == '.') name.remove_suffix(1);
-  std::vector<std::string_view> labels;
   std::size_t wire = 1;  // the root's zero byte
   while (!name.empty()) {
     const std::size_t dot = name.find('.');
@@ -45,18 +46,23 @@ std::vector<std::string_view> split_name(std::string_view name) {
     if (name.empty()) throw std::invalid_argument("dns: empty label in name");
   }
   if (wire > kMaxName) throw std::invalid_argument("dns: name longer than 255 octets");
-  return labels;
 }
 
 class Writer {
  public:
+  Writer() {  // a typical message in one allocation each
+    out.reserve(512);
+    seen_.reserve(8);
+    labels_.reserve(8);
+  }
   std::string out;
 
   // Writes a name, replacing the longest suffix already written by a pointer. Suffixes
   // are matched case-sensitively so that decoding gives back exactly the names encoded.
   // The names must outlive the writer: suffixes are remembered as views into them.
   void name(std::string_view name, bool compress) {
-    const auto labels = split_name(name);
+    split_name(name, labels_);
+    const auto& labels = labels_;
     for (std::size_t i = 0; i < labels.size(); ++i) {
       // Labels are views into `name` one dot apart: the suffix from label i is a view too.
       const char* end = labels.back().data() + labels.back().size();
@@ -122,6 +128,7 @@ class Writer {
  private:
   // Suffixes written so far and where: a message holds a handful, so a list beats a map.
   std::vector<std::pair<std::string_view, std::uint16_t>> seen_;
+  std::vector<std::string_view> labels_;  // the name being written, reused
 };
 
 class Reader {
