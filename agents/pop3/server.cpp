@@ -131,7 +131,10 @@ void Pop3Server::handle_line(const LineView& line) {
   const std::string_view verb = text.substr(0, sp);
   const Command* cmd = nullptr;
   for (const Command& c : kCommands)
-    if (iequals(c.verb, verb)) cmd = &c;
+    if (iequals(c.verb, verb)) {
+      cmd = &c;  // verbs are unique
+      break;
+    }
   if (!cmd) return bad_command("unknown command");
   if (!(cmd->states & bit(state_))) return bad_command("command not valid in this state");
 
