@@ -2,6 +2,7 @@
 
 #include "agents/client_sessions.hpp"
 #include "agents/mime/message.hpp"
+#include "sim/text.hpp"
 
 #include <algorithm>
 #include <string_view>
@@ -75,11 +76,7 @@ void Mua::compose_and_submit(const PlannedMessage& m) {
   txn.rcpt_to = d.to;
   txn.rcpt_to.insert(txn.rcpt_to.end(), d.cc.begin(), d.cc.end());
   txn.content = content;
-  for (unsigned char c : content)
-    if (c >= 0x80) {
-      txn.body_8bit = true;
-      break;
-    }
+  txn.body_8bit = text::has_8bit(content);
   const std::string id = m.id;
   start_smtp_session(ctx_, host_, config_.server_address, kPortSubmission, party, OnOwnHostCrash::KeepWaiting,
                      std::move(cc), std::move(txn),

@@ -14,6 +14,8 @@ namespace mailsim::text {
 std::string canonical_crlf(std::string_view text);
 // True when canonical_crlf would return the text unchanged (then no copy is needed).
 bool is_canonical_crlf(std::string_view text);
+// True when some octet is above 127 (8BITMIME's question), eight octets at a time.
+bool has_8bit(std::string_view text);
 // Doubles the leading "." of every line of a CRLF text.
 std::string stuff_leading_dots(std::string_view crlf_text);
 bool iequals(std::string_view a, std::string_view b);

@@ -1,13 +1,12 @@
 #include "agents/mime/compose.hpp"
 
 #include <array>
-#include <cstdint>
-#include <cstring>
 #include <stdexcept>
 
 #include "agents/mime/encoding.hpp"
 #include "agents/mime/util.hpp"
 #include "sim/base64.hpp"
+#include "sim/text.hpp"
 
 namespace mailsim::mime {
 namespace {
@@ -20,19 +19,6 @@ void require(bool ok, const char* what) {
 
 bool has_control_break(std::string_view s) {
   return s.find_first_of(std::string_view("\r\n\0", 3)) != std::string_view::npos;
-}
-
-// No octet above 127: eight at a time.
-bool ascii(std::string_view s) {
-  std::uint64_t any = 0;
-  std::size_t i = 0;
-  for (; i + 8 <= s.size(); i += 8) {
-    std::uint64_t w;
-    std::memcpy(&w, s.data() + i, 8);
-    any |= w;
-  }
-  for (; i < s.size(); ++i) any |= static_cast<unsigned char>(s[i]);
-  return (any & 0x8080808080808080ULL) == 0;
 }
 
 // The body with CRLF line endings: "\n" becomes CRLF, an existing CRLF and a lone CR are
@@ -58,7 +44,7 @@ std::string normalize_body(std::string_view body, bool& seven_bit) {
       }
     }
     if (seven_bit)
-      seven_bit = line.size() <= 998 && ascii(line) && line.find('\r') == std::string_view::npos &&
+      seven_bit = line.size() <= 998 && !text::has_8bit(line) && line.find('\r') == std::string_view::npos &&
                   line.find('\0') == std::string_view::npos;
     pos = lf == std::string_view::npos ? body.size() : lf + 1;
   }
