@@ -2,8 +2,11 @@
 
 #include "agents/client_sessions.hpp"
 #include "agents/mime/message.hpp"
+#include "sim/text.hpp"
 
 #include <algorithm>
+#include <string_view>
+#include <vector>
 
 namespace mailsim::agents {
 
@@ -73,11 +76,7 @@ void Mua::compose_and_submit(const PlannedMessage& m) {
   txn.rcpt_to = d.to;
   txn.rcpt_to.insert(txn.rcpt_to.end(), d.cc.begin(), d.cc.end());
   txn.content = content;
-  for (unsigned char c : content)
-    if (c >= 0x80) {
-      txn.body_8bit = true;
-      break;
-    }
+  txn.body_8bit = text::has_8bit(content);
   const std::string id = m.id;
   start_smtp_session(ctx_, host_, config_.server_address, kPortSubmission, party, OnOwnHostCrash::KeepWaiting,
                      std::move(cc), std::move(txn),
@@ -122,10 +121,16 @@ void Mua::poll() {
   start_pop3_session(ctx_, host_, config_.server_address, kPortPop3, party, OnOwnHostCrash::KeepWaiting,
                      std::move(pc), [this](Pop3Outcome o) {
     polling_now_ = false;
-    for (const auto& m : o.result.messages) {
+    // The session's copies go into the local store in one transaction.
+    std::vector<std::string_view> contents;
+    contents.reserve(o.result.messages.size());
+    for (const auto& m : o.result.messages) contents.push_back(m.content);
+    const std::vector<std::int64_t> records = local_.add_all(config_.address, contents, ctx_.engine.now());
+    for (std::size_t i = 0; i < o.result.messages.size(); ++i) {
+      const auto& m = o.result.messages[i];
+      const std::int64_t record = records[i];
       if (!m.uid.empty()) seen_uids_.insert(m.uid);
-      const auto record = local_.add(config_.address, m.content, ctx_.engine.now());
-      const auto parsed = mime::parse(m.content);
+      const auto parsed = mime::parse_headers(m.content);  // Message-ID and Subject only
       const std::string msg =
           ctx_.correlation.message_of_message_id(mime::strip_angle_brackets(parsed.header("Message-ID").value_or("")));
       trace::LocalCopyKept f;

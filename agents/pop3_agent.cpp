@@ -1,5 +1,7 @@
 #include "agents/pop3_agent.hpp"
 
+#include <stdexcept>
+
 #include "agents/server_session.hpp"
 #include "agents/wire_trace.hpp"
 
@@ -134,11 +136,19 @@ std::optional<std::string> Pop3Agent::secret(std::string_view user) {
 bool Pop3Agent::lock(std::string_view user) { return locked_.insert(canonical(config_, user)).second; }
 void Pop3Agent::unlock(std::string_view user) { locked_.erase(canonical(config_, user)); }
 
+// Sizes only: the MDA stores what SMTP DATA made of the message, every line ending in CRLF,
+// so the stored size is already the RFC 1939 one. Bodies are read at RETR.
 std::vector<pop3::MaildropEntry> Pop3Agent::load(std::string_view user) {
   std::vector<pop3::MaildropEntry> out;
-  for (auto& m : store_.list(canonical(config_, user)))
-    out.push_back(pop3::MaildropEntry{static_cast<std::uint64_t>(m.id), m.uid, std::move(m.content)});
+  for (auto& m : store_.index(canonical(config_, user)))
+    out.push_back(pop3::MaildropEntry{static_cast<std::uint64_t>(m.id), std::move(m.uid), m.size});
   return out;
+}
+
+std::string Pop3Agent::content(std::string_view, std::uint64_t id) {
+  std::optional<std::string> c = store_.content(static_cast<std::int64_t>(id));
+  if (!c) throw std::runtime_error("message " + std::to_string(id) + " is no longer in the store");
+  return std::move(*c);
 }
 
 void Pop3Agent::remove(std::string_view, const std::vector<std::uint64_t>& ids) {

@@ -27,6 +27,7 @@ class Pop3Agent : private pop3::Maildrop {
   bool lock(std::string_view user) override;
   void unlock(std::string_view user) override;
   std::vector<pop3::MaildropEntry> load(std::string_view user) override;
+  std::string content(std::string_view user, std::uint64_t id) override;
   void remove(std::string_view user, const std::vector<std::uint64_t>& ids) override;
   void end(std::uint64_t conn);
 

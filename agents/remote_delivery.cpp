@@ -3,6 +3,7 @@
 #include "agents/client_sessions.hpp"
 #include "agents/dns/message.hpp"
 #include "agents/wire_trace.hpp"
+#include "sim/text.hpp"
 
 namespace mailsim::agents {
 
@@ -136,11 +137,7 @@ smtp::Transaction RemoteDelivery::transaction(const DeliveryJob& job) const {
   txn.envid = job.envid;
   txn.rcpt_dsn = job.rcpt_dsn;
   txn.keep_open = job.conn_store && config_.delivery.connection_reuse;
-  for (unsigned char c : job.content)
-    if (c >= 0x80) {
-      txn.body_8bit = true;
-      break;
-    }
+  txn.body_8bit = text::has_8bit(job.content);
   return txn;
 }
 

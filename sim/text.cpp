@@ -1,6 +1,8 @@
 #include "sim/text.hpp"
 
 #include <charconv>
+#include <cstdint>
+#include <cstring>
 
 namespace mailsim::text {
 
@@ -18,6 +20,26 @@ std::string canonical_crlf(std::string_view text) {
     pos = last ? text.size() : lf + 1;
   }
   return out;
+}
+
+bool has_8bit(std::string_view text) {
+  std::uint64_t any = 0;
+  std::size_t i = 0;
+  for (; i + 8 <= text.size(); i += 8) {
+    std::uint64_t w;
+    std::memcpy(&w, text.data() + i, 8);
+    any |= w;
+  }
+  for (; i < text.size(); ++i) any |= static_cast<unsigned char>(text[i]);
+  return (any & 0x8080808080808080ULL) != 0;
+}
+
+bool is_canonical_crlf(std::string_view text) {
+  if (text.empty()) return true;
+  if (text.back() != '\n') return false;
+  for (std::size_t lf = text.find('\n'); lf != std::string_view::npos; lf = text.find('\n', lf + 1))
+    if (lf == 0 || text[lf - 1] != '\r') return false;
+  return true;
 }
 
 std::string stuff_leading_dots(std::string_view crlf_text) {

@@ -12,6 +12,10 @@ namespace mailsim::text {
 // Normalises line endings to CRLF (a bare LF ends a line) and makes a non-empty text end
 // with CRLF, so that a "." terminator always starts a line of its own.
 std::string canonical_crlf(std::string_view text);
+// True when canonical_crlf would return the text unchanged (then no copy is needed).
+bool is_canonical_crlf(std::string_view text);
+// True when some octet is above 127 (8BITMIME's question), eight octets at a time.
+bool has_8bit(std::string_view text);
 // Doubles the leading "." of every line of a CRLF text.
 std::string stuff_leading_dots(std::string_view crlf_text);
 bool iequals(std::string_view a, std::string_view b);
@@ -25,7 +29,10 @@ std::optional<std::uint64_t> parse_number(std::string_view text);
 // a Line is its text plus CRLF, a Content block is sent as it is.
 template <class Output>
 std::string output_bytes(const std::vector<Output>& outputs) {
+  std::size_t size = 0;
+  for (const Output& o : outputs) size += o.text.size() + 2;
   std::string out;
+  out.reserve(size);
   for (const Output& o : outputs) {
     out += o.text;
     if (o.kind == Output::Kind::Line) out += "\r\n";

@@ -1,9 +1,11 @@
 // RFC 1035 section 4 wire format: a 12-byte header, then questions and three sections of
 // resource records. Only class IN is written; the class of decoded records is ignored.
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
-#include <map>
 #include <stdexcept>
+#include <utility>
+#include <vector>
 
 #include "agents/dns/message.hpp"
 
@@ -27,9 +29,10 @@ void put32(std::string& out, std::uint32_t v) {
 }
 
 // Splits "a.b.c" (one trailing dot allowed) into labels; throws on what DNS cannot carry.
-std::vector<std::string_view> split_name(std::string_view name) {
+// The labels of `name` into `labels` (cleared first: a caller reuses its buffer).
+void split_name(std::string_view name, std::vector<std::string_view>& labels) {
+  labels.clear();
   if (!name.empty() && name.back() == '.') name.remove_suffix(1);
-  std::vector<std::string_view> labels;
   std::size_t wire = 1;  // the root's zero byte
   while (!name.empty()) {
     const std::size_t dot = name.find('.');
@@ -43,29 +46,34 @@ std::vector<std::string_view> split_name(std::string_view name) {
     if (name.empty()) throw std::invalid_argument("dns: empty label in name");
   }
   if (wire > kMaxName) throw std::invalid_argument("dns: name longer than 255 octets");
-  return labels;
 }
 
 class Writer {
  public:
+  Writer() {  // a typical message in one allocation each
+    out.reserve(512);
+    seen_.reserve(8);
+    labels_.reserve(8);
+  }
   std::string out;
 
   // Writes a name, replacing the longest suffix already written by a pointer. Suffixes
   // are matched case-sensitively so that decoding gives back exactly the names encoded.
+  // The names must outlive the writer: suffixes are remembered as views into them.
   void name(std::string_view name, bool compress) {
-    const auto labels = split_name(name);
+    split_name(name, labels_);
+    const auto& labels = labels_;
     for (std::size_t i = 0; i < labels.size(); ++i) {
-      std::string suffix;
-      for (std::size_t j = i; j < labels.size(); ++j) {
-        if (j > i) suffix += '.';
-        suffix += labels[j];
-      }
+      // Labels are views into `name` one dot apart: the suffix from label i is a view too.
+      const char* end = labels.back().data() + labels.back().size();
+      const std::string_view suffix(labels[i].data(), static_cast<std::size_t>(end - labels[i].data()));
       if (compress) {
-        if (auto it = seen_.find(suffix); it != seen_.end()) {
+        const auto it = std::find_if(seen_.begin(), seen_.end(), [&](const auto& s) { return s.first == suffix; });
+        if (it != seen_.end()) {
           put16(out, static_cast<std::uint16_t>(0xC000 | it->second));
           return;
         }
-        if (out.size() <= kMaxPointerTarget) seen_.emplace(suffix, static_cast<std::uint16_t>(out.size()));
+        if (out.size() <= kMaxPointerTarget) seen_.emplace_back(suffix, static_cast<std::uint16_t>(out.size()));
       }
       out += static_cast<char>(labels[i].size());
       out += labels[i];
@@ -118,7 +126,9 @@ class Writer {
   }
 
  private:
-  std::map<std::string, std::uint16_t, std::less<>> seen_;
+  // Suffixes written so far and where: a message holds a handful, so a list beats a map.
+  std::vector<std::pair<std::string_view, std::uint16_t>> seen_;
+  std::vector<std::string_view> labels_;  // the name being written, reused
 };
 
 class Reader {

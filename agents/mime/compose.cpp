@@ -6,6 +6,7 @@
 #include "agents/mime/encoding.hpp"
 #include "agents/mime/util.hpp"
 #include "sim/base64.hpp"
+#include "sim/text.hpp"
 
 namespace mailsim::mime {
 namespace {
@@ -20,32 +21,35 @@ bool has_control_break(std::string_view s) {
   return s.find_first_of(std::string_view("\r\n\0", 3)) != std::string_view::npos;
 }
 
-// "\n" becomes CRLF; an existing CRLF and a lone CR are kept (QP will escape the lone CR).
-std::string normalize_body(std::string_view body) {
+// The body with CRLF line endings: "\n" becomes CRLF, an existing CRLF and a lone CR are
+// kept (QP will escape the lone CR), a non-empty body ends with CRLF. In the same pass,
+// whether it is 7bit per RFC 2045 §2.7: no NUL, no 8-bit octet, CR only in CRLF, lines up
+// to 998 octets. Runs between line feeds are copied whole.
+std::string normalize_body(std::string_view body, bool& seven_bit) {
   std::string out;
   out.reserve(body.size() + body.size() / 32 + 2);
-  for (std::size_t i = 0; i < body.size(); ++i) {
-    if (body[i] == '\n' && (i == 0 || body[i - 1] != '\r')) out += '\r';
-    out += body[i];
-  }
-  if (!out.empty() && !out.ends_with("\r\n")) out += "\r\n";
-  return out;
-}
-
-// 7bit per RFC 2045 §2.7: no NUL, no 8-bit byte, CR only in CRLF, lines up to 998 octets.
-bool is_7bit(std::string_view text) {
-  std::size_t line = 0;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    const auto c = static_cast<unsigned char>(text[i]);
-    if (c == 0 || c > 127) return false;
-    if (c == '\r') {
-      if (i + 1 >= text.size() || text[i + 1] != '\n') return false;
-      continue;
+  seven_bit = true;
+  std::size_t pos = 0;
+  while (pos < body.size()) {
+    const std::size_t lf = body.find('\n', pos);
+    const std::string_view run = body.substr(pos, (lf == std::string_view::npos ? body.size() : lf) - pos);
+    out.append(run);
+    std::string_view line = run;  // the line's text, without the CR of its CRLF
+    if (lf != std::string_view::npos) {
+      if (run.ends_with('\r')) {
+        line.remove_suffix(1);
+        out += '\n';
+      } else {
+        out.append("\r\n");
+      }
     }
-    line = c == '\n' ? 0 : line + 1;
-    if (line > 998) return false;
+    if (seven_bit)
+      seven_bit = line.size() <= 998 && !text::has_8bit(line) && line.find('\r') == std::string_view::npos &&
+                  line.find('\0') == std::string_view::npos;
+    pos = lf == std::string_view::npos ? body.size() : lf + 1;
   }
-  return true;
+  if (!out.empty() && !out.ends_with("\r\n")) out += "\r\n";  // then its last line ended in a bare CR
+  return out;
 }
 
 // RFC 2045 tspecials plus the characters RFC 2231 §7 excludes from attribute-char.
@@ -184,12 +188,29 @@ std::string mailbox(std::string_view name, std::string_view address) {
   return encode_words(name, 6) + " " + addr;
 }
 
+namespace {
+// A text/plain entity as its header fields and its encoded body, kept apart so that compose()
+// can put the extra fields between them without copying the body again.
+struct TextEntity {
+  std::string_view fields;
+  std::string body;
+};
+
+TextEntity text_entity_parts(std::string_view utf8_text) {
+  bool seven_bit = false;
+  std::string text = normalize_body(utf8_text, seven_bit);
+  if (seven_bit) return {"Content-Type: text/plain; charset=us-ascii\r\nContent-Transfer-Encoding: 7bit\r\n", std::move(text)};
+  return {"Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: quoted-printable\r\n",
+          qp_encode(text)};
+}
+}  // namespace
+
 std::string text_entity(std::string_view utf8_text) {
-  const std::string text = normalize_body(utf8_text);
-  if (is_7bit(text))
-    return "Content-Type: text/plain; charset=us-ascii\r\nContent-Transfer-Encoding: 7bit\r\n\r\n" + text;
-  return "Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n" +
-         qp_encode(text);
+  TextEntity e = text_entity_parts(utf8_text);
+  std::string out;
+  out.reserve(e.fields.size() + 2 + e.body.size());
+  out.append(e.fields).append("\r\n").append(e.body);
+  return out;
 }
 
 std::string make_boundary(std::string_view seed, const std::vector<std::string>& parts) {
@@ -247,9 +268,11 @@ std::string compose(const Draft& d) {
     extras += fold_field(name, encode_words(value, name.size() + 2));
 
   if (d.attachments.empty()) {
-    const std::string entity = text_entity(d.body);
-    const std::size_t sep = entity.find("\r\n\r\n") + 2;  // our entity always has the separator
-    return h + entity.substr(0, sep) + extras + entity.substr(sep);
+    const TextEntity e = text_entity_parts(d.body);
+    std::string out;
+    out.reserve(h.size() + e.fields.size() + extras.size() + 2 + e.body.size());
+    out.append(h).append(e.fields).append(extras).append("\r\n").append(e.body);
+    return out;
   }
   std::vector<std::string> parts{text_entity(d.body)};
   for (const auto& a : d.attachments) parts.push_back(attachment_entity(a));

@@ -149,9 +149,12 @@ bool valid_field_name(std::string_view name) {
 
 std::string fold_field(std::string_view name, std::string_view value) {
   // Unfold anything pre-folded and neutralise bare CR/LF: a value can never start a new field.
-  std::string line(name);
-  line += ": ";
-  for (std::size_t i = 0; i < value.size(); ++i) {
+  std::string line;
+  line.reserve(name.size() + 2 + value.size() + 2);
+  line.append(name).append(": ");
+  const bool breaks = std::any_of(value.begin(), value.end(), [](char c) { return c == '\r' || c == '\n'; });
+  if (!breaks) line.append(value);
+  for (std::size_t i = 0; breaks && i < value.size(); ++i) {
     const char c = value[i];
     if (c == '\r' || c == '\n') {
       std::size_t j = i;
@@ -164,6 +167,10 @@ std::string fold_field(std::string_view name, std::string_view value) {
     }
   }
   while (line.size() > name.size() + 1 && detail::is_wsp(line.back())) line.pop_back();
+  if (line.size() <= kSoftLine) {  // fits on one line: nothing to fold
+    line += "\r\n";
+    return line;
+  }
 
   // Pieces start at each whitespace run that follows a non-whitespace character; folding
   // inserts CRLF before a piece, so continuation lines begin with whitespace.

@@ -354,6 +354,15 @@ Message parse(std::string_view raw) {
   return m;
 }
 
+Message parse_headers(std::string_view raw) {
+  Message m;
+  try {
+    m.headers = scan_headers(raw, true).headers;
+  } catch (const std::exception&) {  // allocation failure only, as in parse()
+  }
+  return m;
+}
+
 std::vector<const Part*> attachments(const Message& message) {
   std::vector<const Part*> out;
   for_each_leaf(message.root, [&](const Part& p) {

@@ -40,6 +40,9 @@ struct Message {
 };
 
 Message parse(std::string_view raw);
+// Only the top-level header fields (`headers`; `root` stays empty): for a reader that needs a
+// field or two, without decoding the body.
+Message parse_headers(std::string_view raw);
 
 // RFC 2047 encoded-words (B and Q) decoded to UTF-8; whitespace between adjacent encoded-words
 // is dropped; a malformed word is kept as it is. ISO-8859-1 and Windows-1252 are converted.

@@ -54,7 +54,7 @@ void Pop3Client::receive(std::string_view bytes) {
   try {
     reader_.feed(bytes);
     while (!done()) {
-      std::optional<Line> line = reader_.next();
+      std::optional<LineView> line = reader_.next();
       if (!line) break;
       handle_line(*line);
     }
@@ -78,7 +78,7 @@ void Pop3Client::timeout() {
 
 std::vector<Output> Pop3Client::take_output() { return std::exchange(output_, {}); }
 
-void Pop3Client::handle_line(const Line& line) {
+void Pop3Client::handle_line(const LineView& line) {
   const Rule& r = rule(step_);
   if (in_body_) {
     if (!line.overlong && line.text == ".") {
@@ -191,7 +191,7 @@ void Pop3Client::stat_err(std::string_view text) {
   send(Step::Quit, "QUIT");
 }
 
-void Pop3Client::uidl_line(const Line& line) {
+void Pop3Client::uidl_line(const LineView& line) {
   const std::string_view text = line.text;
   const std::size_t sp = text.find(' ');
   const std::optional<std::uint64_t> n = parse_number(text.substr(0, sp));
@@ -215,7 +215,7 @@ void Pop3Client::uidl_err(std::string_view) {
   next_message();  // no UIDL support: fetch everything by number
 }
 
-void Pop3Client::retr_line(const Line& line) {
+void Pop3Client::retr_line(const LineView& line) {
   if (body_too_big_) return;
   std::string_view text = line.text;
   if (text.starts_with('.')) text.remove_prefix(1);  // undo byte-stuffing

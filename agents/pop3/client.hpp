@@ -63,7 +63,7 @@ class Pop3Client {
   // The client's transition table: for the command awaiting a reply, what +OK, -ERR and
   // (for multi-line replies) each body line lead to.
   using OnText = void (Pop3Client::*)(std::string_view);
-  using OnBody = void (Pop3Client::*)(const Line&);
+  using OnBody = void (Pop3Client::*)(const LineView&);
   struct Rule {
     Step step;
     bool multiline;
@@ -72,7 +72,7 @@ class Pop3Client {
   };
   static const Rule& rule(Step step);
 
-  void handle_line(const Line& line);
+  void handle_line(const LineView& line);
   void send(Step next, std::string command);  // the one place commands are written
   void fail(ClientResult::Outcome outcome, std::string error);  // the first failure wins
   void finish();
@@ -85,17 +85,17 @@ class Pop3Client {
   void auth_err(std::string_view text);
   void stat_ok(std::string_view text);
   void stat_err(std::string_view text);
-  void uidl_line(const Line& line);
+  void uidl_line(const LineView& line);
   void uidl_ok(std::string_view text);
   void uidl_err(std::string_view text);
-  void retr_line(const Line& line);
+  void retr_line(const LineView& line);
   void retr_ok(std::string_view text);
   void retr_err(std::string_view text);
   void dele_ok(std::string_view text);
   void dele_err(std::string_view text);
   void quit_ok(std::string_view text);
   void quit_err(std::string_view text);
-  void no_body(const Line&) {}
+  void no_body(const LineView&) {}
 
   ClientConfig config_;
   LineReader reader_;

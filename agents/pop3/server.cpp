@@ -102,9 +102,9 @@ void Pop3Server::receive(std::string_view bytes) {
   try {
     reader_.feed(bytes);
     while (!closed_) {
-      std::optional<Line> line = reader_.next();
+      std::optional<LineView> line = reader_.next();
       if (!line) break;
-      if (keep_input_) input_.push_back(*line);
+      if (keep_input_) input_.push_back(line->owned());
       handle_line(*line);
     }
   } catch (...) {
@@ -123,7 +123,7 @@ void Pop3Server::connection_lost() { end_session(Closed::Reason::ConnectionLost,
 std::vector<Output> Pop3Server::take_output() { return std::exchange(output_, {}); }
 std::vector<Event> Pop3Server::take_events() { return std::exchange(events_, {}); }
 
-void Pop3Server::handle_line(const Line& line) {
+void Pop3Server::handle_line(const LineView& line) {
   if (line.overlong) return bad_command("line too long");
   if (has_control(line.text)) return bad_command("invalid character in command");
   const std::string_view text = line.text;
@@ -131,7 +131,10 @@ void Pop3Server::handle_line(const Line& line) {
   const std::string_view verb = text.substr(0, sp);
   const Command* cmd = nullptr;
   for (const Command& c : kCommands)
-    if (iequals(c.verb, verb)) cmd = &c;
+    if (iequals(c.verb, verb)) {
+      cmd = &c;  // verbs are unique
+      break;
+    }
   if (!cmd) return bad_command("unknown command");
   if (!(cmd->states & bit(state_))) return bad_command("command not valid in this state");
 
@@ -216,7 +219,7 @@ std::size_t Pop3Server::live_count() const {
 std::uint64_t Pop3Server::live_octets() const {
   std::uint64_t sum = 0;
   for (const Message& m : messages_)
-    if (!m.deleted) sum += m.content.size();
+    if (!m.deleted) sum += m.size;
   return sum;
 }
 
@@ -230,7 +233,7 @@ Pop3Server::Reply Pop3Server::enter_transaction(const std::string& user) {
   try {
     for (MaildropEntry& e : maildrop_.load(user)) {
       std::string uid = valid_uid(e);
-      messages_.push_back({e.id, std::move(uid), canonical_crlf(e.content)});
+      messages_.push_back({e.id, std::move(uid), e.size});
     }
   } catch (const std::exception&) {
     messages_.clear();
@@ -339,19 +342,21 @@ Pop3Server::Reply Pop3Server::do_stat(const Args&) {
 }
 
 Pop3Server::Reply Pop3Server::do_list(const Args& a) {
-  if (a.n == 1) return {true, {}, number(a.v[0]) + " " + std::to_string(message(a.v[0])->content.size())};
+  if (a.n == 1) return {true, {}, number(a.v[0]) + " " + std::to_string(message(a.v[0])->size)};
   Reply r{true, {}, std::to_string(live_count()) + " messages (" + std::to_string(live_octets()) + " octets)"};
   r.multiline = true;
   for (std::size_t i = 0; i < messages_.size(); ++i)
-    if (!messages_[i].deleted) r.lines.push_back(std::to_string(i + 1) + " " + std::to_string(messages_[i].content.size()));
+    if (!messages_[i].deleted) r.lines.push_back(std::to_string(i + 1) + " " + std::to_string(messages_[i].size));
   return r;
 }
 
 Pop3Server::Reply Pop3Server::do_retr(const Args& a) {
   const Message& m = *message(a.v[0]);
-  events_.push_back(Retrieved{user_, m.id, m.content.size()});
-  Reply r{true, {}, std::to_string(m.content.size()) + " octets"};
-  r.content = m.content;
+  std::string content = maildrop_.content(user_, m.id);  // may throw: no effect then
+  if (!is_canonical_crlf(content)) content = canonical_crlf(content);
+  events_.push_back(Retrieved{user_, m.id, content.size()});
+  Reply r{true, {}, std::to_string(content.size()) + " octets"};
+  r.content = std::move(content);
   r.multiline = true;
   return r;
 }
@@ -371,7 +376,8 @@ Pop3Server::Reply Pop3Server::do_rset(const Args&) {
 }
 
 Pop3Server::Reply Pop3Server::do_top(const Args& a) {
-  const std::string_view c = message(a.v[0])->content;
+  const std::string content = canonical_crlf(maildrop_.content(user_, message(a.v[0])->id));
+  const std::string_view c = content;
   const std::uint64_t want = *parse_number(a.v[1]);
   // Header lines, the blank separator, then up to `want` body lines (RFC 1939 s7).
   std::size_t pos = 0;

@@ -15,10 +15,11 @@
 
 namespace mailsim::pop3 {
 
+// What the server keeps of a message from PASS to QUIT: no content, which only RETR and TOP read.
 struct MaildropEntry {
   std::uint64_t id;
   std::string uid;
-  std::string content;  // CRLF line endings
+  std::uint64_t size;  // RFC 1939 size: octets of the content in canonical CRLF form
 };
 
 // The agent's mailbox store, behind a narrow interface. It must outlive the server.
@@ -31,6 +32,8 @@ class Maildrop {
   virtual bool lock(std::string_view user) = 0;                         // false -> -ERR [IN-USE]
   virtual void unlock(std::string_view user) = 0;
   virtual std::vector<MaildropEntry> load(std::string_view user) = 0;  // snapshot at lock time
+  // A message of that snapshot (RETR, TOP), in any line-ending form: the server makes it CRLF.
+  virtual std::string content(std::string_view user, std::uint64_t id) = 0;
   virtual void remove(std::string_view user, const std::vector<std::uint64_t>& ids) = 0;  // UPDATE only
 };
 
@@ -84,7 +87,7 @@ class Pop3Server {
   struct Message {
     std::uint64_t id;
     std::string uid;
-    std::string content;  // canonical CRLF, so size() is the RFC 1939 octet count
+    std::uint64_t size;  // the RFC 1939 octet count
     bool deleted = false;
   };
   struct Args {
@@ -107,7 +110,7 @@ class Pop3Server {
   struct Command;
   static const Command kCommands[];
 
-  void handle_line(const Line& line);
+  void handle_line(const LineView& line);
   void emit(const Reply& r);
   void bad_command(std::string_view text);
   void end_session(Closed::Reason reason, bool updated);

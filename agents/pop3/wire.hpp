@@ -31,6 +31,7 @@ std::string to_bytes(const std::vector<Output>& outputs);
 // Normalises line endings to CRLF (bare LF counts as a line end, as the size rule requires)
 // and makes a non-empty text end with CRLF. Lone CRs inside a line are left alone.
 using text::canonical_crlf;
+using text::is_canonical_crlf;
 
 // Doubles the leading "." of every line of a CRLF text (RFC 1939 section 3).
 std::string byte_stuff(std::string_view crlf_text);

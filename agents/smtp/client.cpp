@@ -76,9 +76,10 @@ SmtpClient::SmtpClient(ClientConfig config, Transaction transaction) : config_(s
 
 void SmtpClient::load(Transaction transaction) {
   txn_ = std::move(transaction);
-  const std::string canonical = canonical_crlf(txn_.content);
-  content_size_ = canonical.size();
-  wire_content_ = dot_stuff(canonical);
+  if (!is_canonical_crlf(txn_.content)) txn_.content = canonical_crlf(txn_.content);
+  content_size_ = txn_.content.size();
+  wire_content_ = dot_stuff(txn_.content);
+  std::string().swap(txn_.content);  // only the wire form is sent: one copy of the body, not two
   rcpt_replies_.assign(txn_.rcpt_to.size(), std::nullopt);
   mail_failure_.reset();
   finished_ = false;

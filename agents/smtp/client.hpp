@@ -133,7 +133,7 @@ class SmtpClient {
   const char* stage_of(Step step) const;
 
   ClientConfig config_;
-  Transaction txn_;
+  Transaction txn_;                 // without its content, which load() turns into wire_content_
   std::string wire_content_;       // canonical CRLF, dot-stuffed
   std::size_t content_size_ = 0;   // octets before stuffing, as SIZE counts them
   ReplyParser parser_;

@@ -1,5 +1,7 @@
 #include "agents/smtp/reply.hpp"
 
+#include <algorithm>
+
 #include "agents/smtp/wire.hpp"
 
 namespace mailsim::smtp {
@@ -55,14 +57,25 @@ bool is_enhanced_code(std::string_view code, char class_digit) {
 std::vector<std::string> format_reply(const Reply& reply, bool with_enhanced) {
   const std::string code = std::to_string(reply.code);
   const bool add_enhanced = with_enhanced && is_enhanced_code(reply.enhanced, code[0]);
-  const std::vector<std::string> empty{""};
-  const auto& lines = reply.text.empty() ? empty : reply.text;
+  static const std::vector<std::string> kEmpty{""};
+  const auto& lines = reply.text.empty() ? kEmpty : reply.text;
   std::vector<std::string> out;
   out.reserve(lines.size());
   for (std::size_t i = 0; i < lines.size(); ++i) {
-    std::string line = code + (i + 1 == lines.size() ? ' ' : '-');
-    if (add_enhanced) line += reply.enhanced + (lines[i].empty() ? "" : " ");
-    line += printable(lines[i]);
+    // Built in place, one allocation a line (replies are a good share of all protocol lines).
+    std::string line;
+    line.reserve(std::min(code.size() + 2 + reply.enhanced.size() + lines[i].size(), kMaxReplyLine - 2));
+    line.append(code).push_back(i + 1 == lines.size() ? ' ' : '-');
+    if (add_enhanced) {
+      line += reply.enhanced;
+      if (!lines[i].empty()) line += ' ';
+    }
+    const std::size_t text_at = line.size();
+    line += lines[i];
+    for (std::size_t k = text_at; k < line.size(); ++k) {  // as printable()
+      const auto u = static_cast<unsigned char>(line[k]);
+      if (u < 0x20 || u >= 0x7f) line[k] = '?';
+    }
     if (line.size() > kMaxReplyLine - 2) line.resize(kMaxReplyLine - 2);
     out.push_back(std::move(line));
   }
@@ -84,9 +97,9 @@ std::size_t ReplyParser::buffered() const {
 
 std::optional<Reply> ReplyParser::next() {
   while (error_.empty()) {
-    std::optional<Line> line = reader_.next();
+    std::optional<LineView> line = reader_.next();
     if (!line) return std::nullopt;
-    if (keep_) lines_.push_back(*line);
+    if (keep_) lines_.push_back(line->owned());
     const std::string_view text = line->text;
     if (line->overlong) return fail("reply line too long");
     const bool digits = text.size() >= 3 && text[0] >= '2' && text[0] <= '5' &&

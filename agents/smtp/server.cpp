@@ -29,7 +29,7 @@ void SmtpServer::receive(std::string_view bytes) {
   try {
     reader_.feed(bytes);
     while (state_ != State::Closed) {
-      std::optional<Line> line = reader_.next();
+      std::optional<LineView> line = reader_.next();
       if (!line) break;
       on_line(*line);
     }
@@ -64,8 +64,8 @@ SmtpServer::Phase SmtpServer::phase() const {
 
 std::size_t SmtpServer::buffered_bytes() const { return reader_.buffered() + txn_.content.size(); }
 
-void SmtpServer::on_line(const Line& line) {
-  if (keep_input_ && (state_ != State::Data || line.text == ".")) input_.push_back(line);
+void SmtpServer::on_line(const LineView& line) {
+  if (keep_input_ && (state_ != State::Data || line.text == ".")) input_.push_back(line.owned());
   switch (state_) {
     case State::Data: on_data_line(line); return;
     case State::AuthResponse: on_auth_response(line); return;
@@ -79,7 +79,7 @@ void SmtpServer::on_line(const Line& line) {
   dispatch(line.text);
 }
 
-void SmtpServer::on_data_line(const Line& line) {
+void SmtpServer::on_data_line(const LineView& line) {
   MailTransaction& t = txn_;
   // The reader cannot tell how an overlong line ended (its CR was discarded with the rest):
   // count it as CRLF so that a client sending one long line still gets its 500 after the dot.

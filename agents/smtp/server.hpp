@@ -126,8 +126,8 @@ class SmtpServer {
   enum class Sasl { None, Plain, LoginUser, LoginPassword };
 
   // server.cpp: input loop, DATA, the reply choke point
-  void on_line(const Line& line);
-  void on_data_line(const Line& line);
+  void on_line(const LineView& line);
+  void on_data_line(const LineView& line);
   void finish_data();
   void reply(Reply r);
   void reset_transaction();
@@ -159,7 +159,7 @@ class SmtpServer {
 
   // server_auth.cpp: AUTH PLAIN / LOGIN (RFC 4954)
   void on_auth(std::string_view args);
-  void on_auth_response(const Line& line);
+  void on_auth_response(const LineView& line);
   void sasl_response(std::string_view encoded);
   void sasl_step(std::string_view decoded);
   void end_sasl();

@@ -34,7 +34,7 @@ void SmtpServer::on_auth(std::string_view args) {
   }
 }
 
-void SmtpServer::on_auth_response(const Line& line) {
+void SmtpServer::on_auth_response(const LineView& line) {
   if (line.overlong) {
     end_sasl();
     return reply(Reply::make(500, "5.5.2", "Error: line too long"));

@@ -64,7 +64,10 @@ void SmtpServer::dispatch(std::string_view line) {
   const std::string_view args = sp == std::string_view::npos ? "" : line.substr(sp + 1);
   const Command* command = nullptr;
   for (const Command& c : kCommands)
-    if (iequals(c.verb, verb)) command = &c;
+    if (iequals(c.verb, verb)) {
+      command = &c;  // verbs are unique
+      break;
+    }
   if (!command) {
     reply(Reply::make(500, "5.5.2", "Error: command not recognized"));
   } else if (!(command->allowed & bit(state_))) {

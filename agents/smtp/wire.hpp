@@ -34,6 +34,7 @@ std::string to_bytes(const std::vector<Output>& outputs);
 // Normalises line endings to CRLF (a bare LF ends a line) and makes a non-empty text end
 // with CRLF, so that the "." terminator always starts a line of its own.
 using text::canonical_crlf;
+using text::is_canonical_crlf;
 
 // Doubles the leading "." of every line of a CRLF text (RFC 5321 section 4.5.2).
 std::string dot_stuff(std::string_view crlf_text);

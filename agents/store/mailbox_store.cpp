@@ -25,6 +25,8 @@ constexpr const char* kSchema = R"sql(
 
 constexpr const char* kColumns = "SELECT id, mailbox, content, stored_us, size FROM messages ";
 
+std::string uid(const StoredMessage& m) { return std::to_string(m.id) + "." + std::to_string(m.stored_us); }
+
 StoredMessage read_row(const sqlite::Stmt& s) {
   StoredMessage m;
   m.id = s.int64(0);
@@ -32,7 +34,7 @@ StoredMessage read_row(const sqlite::Stmt& s) {
   m.content = s.bytes(2);
   m.stored_us = s.int64(3);
   m.size = static_cast<std::size_t>(s.int64(4));
-  m.uid = std::to_string(m.id) + "." + std::to_string(m.stored_us);
+  m.uid = uid(m);
   return m;
 }
 
@@ -40,6 +42,11 @@ StoredMessage read_row(const sqlite::Stmt& s) {
 sqlite::Db open(const std::string& path) {
   sqlite::Db db(path, "mailbox store '" + path + "'");
   // Durability buys nothing in a simulation; speed does.
+  // 2 KiB pages (a new database only; a file keeps its own). A message is a row of a few
+  // KiB: in 4 KiB pages a leaf held one row, so every insert and delete rebalanced the tree
+  // and half of each page stayed empty. In 2 KiB pages the body spills to overflow pages and
+  // a leaf holds many rows: 5.6 % fewer instructions in the mail flow and 15 % less memory.
+  db.exec("PRAGMA page_size = 2048");
   db.exec("PRAGMA journal_mode = MEMORY");
   db.exec("PRAGMA synchronous = OFF");
   sqlite::Stmt version(db, "PRAGMA user_version");
@@ -60,6 +67,8 @@ struct MailboxStore::Impl {
   sqlite::Stmt insert{db, "INSERT INTO messages (mailbox, content, stored_us, size) VALUES (?, ?, ?, ?)"};
   sqlite::Stmt by_mailbox{db, (std::string(kColumns) + "WHERE mailbox = ? ORDER BY id").c_str()};
   sqlite::Stmt by_id{db, (std::string(kColumns) + "WHERE id = ?").c_str()};
+  sqlite::Stmt index{db, "SELECT id, stored_us, size FROM messages WHERE mailbox = ? ORDER BY id"};
+  sqlite::Stmt content_of{db, "SELECT content FROM messages WHERE id = ?"};
   sqlite::Stmt erase{db, "DELETE FROM messages WHERE id = ?"};
   sqlite::Stmt stat{db, "SELECT COUNT(*), COALESCE(SUM(size), 0) FROM messages WHERE mailbox = ?"};
   sqlite::Stmt names{db, "SELECT DISTINCT mailbox FROM messages ORDER BY mailbox"};
@@ -88,6 +97,18 @@ std::int64_t MailboxStore::add(std::string_view mailbox, std::string_view conten
   return impl_->db.last_insert_id();
 }
 
+std::vector<std::int64_t> MailboxStore::add_all(std::string_view mailbox, const std::vector<std::string_view>& contents,
+                                                std::int64_t stored_us) {
+  std::vector<std::int64_t> ids;
+  if (contents.empty()) return ids;
+  if (mailbox.empty()) throw std::invalid_argument("mailbox store: empty mailbox name");
+  ids.reserve(contents.size());
+  sqlite::Transaction tx(impl_->db);
+  for (std::string_view c : contents) ids.push_back(add(mailbox, c, stored_us));
+  tx.commit();
+  return ids;
+}
+
 std::vector<StoredMessage> MailboxStore::list(std::string_view mailbox) const {
   auto& s = impl_->by_mailbox;
   sqlite::Use use(s);
@@ -95,6 +116,29 @@ std::vector<StoredMessage> MailboxStore::list(std::string_view mailbox) const {
   std::vector<StoredMessage> out;
   while (s.step()) out.push_back(read_row(s));
   return out;
+}
+
+std::vector<StoredMessage> MailboxStore::index(std::string_view mailbox) const {
+  auto& s = impl_->index;
+  sqlite::Use use(s);
+  s.bind_text(1, mailbox);
+  std::vector<StoredMessage> out;
+  while (s.step()) {
+    StoredMessage& m = out.emplace_back();
+    m.id = s.int64(0);
+    m.stored_us = s.int64(1);
+    m.size = static_cast<std::size_t>(s.int64(2));
+    m.uid = uid(m);
+  }
+  return out;
+}
+
+std::optional<std::string> MailboxStore::content(std::int64_t id) const {
+  auto& s = impl_->content_of;
+  sqlite::Use use(s);
+  s.bind(1, id);
+  if (!s.step()) return std::nullopt;
+  return s.bytes(0);
 }
 
 std::optional<StoredMessage> MailboxStore::get(std::int64_t id) const {

@@ -36,8 +36,15 @@ class MailboxStore {
   // Mailbox names are compared byte for byte: the caller passes the canonical (lower-cased)
   // address. A mailbox exists as long as it holds a message. Returns the new id.
   std::int64_t add(std::string_view mailbox, std::string_view content, std::int64_t stored_us);
+  // Several messages into one mailbox, in order, in one transaction (one commit, not one a
+  // message): the copies a POP3 session brought. Their ids, as add() would have given them.
+  std::vector<std::int64_t> add_all(std::string_view mailbox, const std::vector<std::string_view>& contents,
+                                    std::int64_t stored_us);
   std::vector<StoredMessage> list(std::string_view mailbox) const;  // arrival order
+  // As list(), with every field but mailbox and content: what POP3 needs until RETR.
+  std::vector<StoredMessage> index(std::string_view mailbox) const;
   std::optional<StoredMessage> get(std::int64_t id) const;
+  std::optional<std::string> content(std::int64_t id) const;
   void remove(const std::vector<std::int64_t>& ids);  // one transaction; unknown ids ignored
   std::size_t count(std::string_view mailbox) const;
   std::size_t octets(std::string_view mailbox) const;

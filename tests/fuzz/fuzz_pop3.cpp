@@ -23,7 +23,11 @@ class Drop : public Maildrop {
   void unlock(std::string_view) override { locked_ = false; }
   std::vector<MaildropEntry> load(std::string_view user) override {
     if (user != "bob") throw std::runtime_error("store failure");
-    return {{1, "u1", "Subject: one\r\n\r\nfirst\r\n.dot\r\n"}, {2, "u2", "Subject: two\r\n\r\n" + std::string(3000, 'x') + "\r\n"}};
+    return {{1, "u1", content(user, 1).size()}, {2, "u2", content(user, 2).size()}};
+  }
+  std::string content(std::string_view, std::uint64_t id) override {
+    if (id == 1) return "Subject: one\r\n\r\nfirst\r\n.dot\r\n";
+    return "Subject: two\r\n\r\n" + std::string(3000, 'x') + "\r\n";
   }
   void remove(std::string_view, const std::vector<std::uint64_t>&) override {}
 

@@ -30,6 +30,17 @@ TEST_CASE("compose plain ASCII message", "[compose]") {
   CHECK(text_body(p) == "Hi Bob,\r\nsee you.\r\n");
 }
 
+TEST_CASE("text entity: line endings made CRLF, 7bit only when RFC 2045 allows it", "[compose]") {
+  const std::string seven = "Content-Type: text/plain; charset=us-ascii\r\nContent-Transfer-Encoding: 7bit\r\n\r\n";
+  CHECK(text_entity("a\nb\r\nc") == seven + "a\r\nb\r\nc\r\n");
+  CHECK(text_entity("") == seven);
+  CHECK(text_entity(std::string(998, 'x') + "\n") == seven + std::string(998, 'x') + "\r\n");
+  // A lone CR, a NUL, an 8-bit octet, a line of 999, a last line ending in CR: not 7bit.
+  for (const std::string& body : {std::string("a\rb\n"), std::string("a\0b\n", 4), std::string("caf\xC3\xA9\n"),
+                                 std::string(999, 'x') + "\n", std::string("ab\r")})
+    CHECK(text_entity(body).find("Content-Transfer-Encoding: quoted-printable\r\n") != std::string::npos);
+}
+
 TEST_CASE("UTF-8 body goes quoted-printable and round trips byte for byte", "[compose]") {
   auto d = basic_draft();
   d.body =

@@ -23,6 +23,22 @@ TEST_CASE("header fields are unfolded, case-insensitive and kept in order", "[pa
   CHECK(m.root.body == "body\r\n");
 }
 
+TEST_CASE("parse_headers reads the same fields as parse, and nothing else", "[parse]") {
+  const std::string raw =
+      "From sender@x Thu Nov 26 10:00:00 2026\nSubject:   folded\r\n\tsubject\r\nMessage-ID: <a@b>\r\n"
+      "Content-Type: multipart/mixed; boundary=x\r\n\r\n--x\r\nSubject: inner\r\n\r\nbody\r\n--x--\r\n";
+  const Message full = parse(raw);
+  const Message fields = parse_headers(raw);
+  REQUIRE(fields.headers.size() == full.headers.size());
+  for (std::size_t i = 0; i < full.headers.size(); ++i) {
+    CHECK(fields.headers[i].name == full.headers[i].name);
+    CHECK(fields.headers[i].value == full.headers[i].value);
+  }
+  CHECK(fields.header("subject") == "folded\tsubject");
+  CHECK(fields.root.children.empty());
+  CHECK(fields.root.body.empty());
+}
+
 TEST_CASE("bare LF messages and odd field syntax are accepted", "[parse]") {
   const Message m = parse("From sender@x Thu Nov 26 10:00:00 2026\nSubject : old style\nTo: a@b\n\nline\n");
   CHECK(m.header("Subject") == "old style");

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <map>
 #include <set>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -18,9 +19,14 @@ using namespace mailsim::pop3;
 
 class MemoryMaildrop : public Maildrop {
  public:
+  struct Stored {
+    std::uint64_t id;
+    std::string uid;
+    std::string content;  // any line endings
+  };
   struct Account {
     std::string password;
-    std::vector<MaildropEntry> messages;
+    std::vector<Stored> messages;
   };
   std::map<std::string, Account, std::less<>> accounts;
   std::multiset<std::string, std::less<>> locked;
@@ -48,13 +54,20 @@ class MemoryMaildrop : public Maildrop {
     if (it != locked.end()) locked.erase(it);
   }
   std::vector<MaildropEntry> load(std::string_view user) override {
-    auto it = accounts.find(user);
-    return it == accounts.end() ? std::vector<MaildropEntry>{} : it->second.messages;
+    std::vector<MaildropEntry> out;
+    if (auto it = accounts.find(user); it != accounts.end())
+      for (const Stored& m : it->second.messages) out.push_back({m.id, m.uid, canonical_crlf(m.content).size()});
+    return out;
+  }
+  std::string content(std::string_view user, std::uint64_t id) override {
+    for (const Stored& m : accounts.find(user)->second.messages)
+      if (m.id == id) return m.content;
+    throw std::runtime_error("no message " + std::to_string(id));
   }
   void remove(std::string_view user, const std::vector<std::uint64_t>& ids) override {
     removals.push_back(ids);
     auto& msgs = accounts.find(user)->second.messages;
-    std::erase_if(msgs, [&](const MaildropEntry& e) { return std::find(ids.begin(), ids.end(), e.id) != ids.end(); });
+    std::erase_if(msgs, [&](const Stored& e) { return std::find(ids.begin(), ids.end(), e.id) != ids.end(); });
   }
 };
 

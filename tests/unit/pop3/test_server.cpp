@@ -331,10 +331,14 @@ TEST_CASE("the reply choke point caps the first line at 512 octets", "[server]")
 
 TEST_CASE("store failures become -ERR [SYS/TEMP] without breaking the session", "[server]") {
   struct Flaky : MemoryMaildrop {
-    bool fail_load = true, fail_remove = true;
+    bool fail_load = true, fail_remove = true, fail_content = true;
     std::vector<MaildropEntry> load(std::string_view u) override {
       if (fail_load) throw std::runtime_error("disk");
       return MemoryMaildrop::load(u);
+    }
+    std::string content(std::string_view u, std::uint64_t id) override {
+      if (fail_content) throw std::runtime_error("disk");
+      return MemoryMaildrop::content(u, id);
     }
     void remove(std::string_view u, const std::vector<std::uint64_t>& ids) override {
       if (fail_remove) throw std::runtime_error("disk");
@@ -351,6 +355,12 @@ TEST_CASE("store failures become -ERR [SYS/TEMP] without breaking the session", 
   drop.fail_load = false;
   say(s, "USER alice");
   say(s, "PASS secret");
+  // Bodies are read at RETR and TOP, not at PASS: a failure there leaves the session as it was.
+  CHECK(say(s, "RETR 1") == "-ERR [SYS/TEMP] temporary failure, try again later\r\n");
+  CHECK(say(s, "TOP 1 0") == "-ERR [SYS/TEMP] temporary failure, try again later\r\n");
+  CHECK(s.take_events().size() == 1);  // LoggedIn only: no Retrieved for a RETR that failed
+  drop.fail_content = false;
+  CHECK(say(s, "RETR 1") == "+OK 3 octets\r\nx\r\n.\r\n");
   say(s, "DELE 1");
   CHECK(first_line(say(s, "QUIT")) == "-ERR [SYS/TEMP] some deleted messages not removed");
   CHECK(drop.locked.empty());

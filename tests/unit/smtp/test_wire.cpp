@@ -29,6 +29,13 @@ TEST_CASE("format_reply bounds lines to 512 octets and neutralises CR, LF and NU
 TEST_CASE("canonical_crlf and dot_stuff", "[wire]") {
   CHECK(canonical_crlf("a\nb\r\nc") == "a\r\nb\r\nc\r\n");
   CHECK(canonical_crlf("") == "");
+  CHECK_FALSE(mailsim::text::has_8bit(""));
+  CHECK_FALSE(mailsim::text::has_8bit("plain ASCII text, longer than eight octets\x7f"));
+  CHECK(mailsim::text::has_8bit("caf\xC3\xA9"));                      // in the tail
+  CHECK(mailsim::text::has_8bit("\x80" + std::string(20, 'a')));  // in the first word
+  // is_canonical_crlf says exactly when canonical_crlf would change nothing.
+  for (const char* t : {"", "a\r\n", "a\r\r\n\r\n", "\n", "a\nb\r\n", "a\r\nb", "a\r", "\r\n.\r\n"})
+    CHECK(is_canonical_crlf(t) == (canonical_crlf(t) == t));
   CHECK(canonical_crlf("\n") == "\r\n");
   CHECK(dot_stuff(".a\r\nb.\r\n.\r\n..\r\n") == "..a\r\nb.\r\n..\r\n...\r\n");
   CHECK(to_bytes({Output{Output::Kind::Line, "DATA"}, Output{Output::Kind::Content, "x\r\n"},

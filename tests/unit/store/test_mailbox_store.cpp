@@ -57,6 +57,28 @@ TEST_CASE("add, list, get, count, octets, remove", "[store]") {
   REQUIRE(*got == list[1]);
   REQUIRE_FALSE(s.get(b + 100));
 
+  // The index is the list without bodies (what POP3 reads at PASS); content() one body.
+  const auto index = s.index("bob@example.com");
+  REQUIRE(index.size() == 2);
+  REQUIRE(index[1].id == b);
+  REQUIRE(index[1].uid == list[1].uid);
+  REQUIRE(index[1].size == kMsg2.size());
+  REQUIRE(index[1].stored_us == 2500);
+  REQUIRE(index[1].content.empty());
+  REQUIRE(s.content(a) == kMsg1);
+  REQUIRE_FALSE(s.content(b + 100));
+
+  // add_all: in order, ids as add() gives them, nothing for an empty list.
+  REQUIRE(s.add_all("carol@example.com", {}, 3000).empty());
+  const auto ids = s.add_all("carol@example.com", {kMsg2, kMsg1}, 3000);
+  REQUIRE(ids.size() == 2);
+  REQUIRE(ids[0] == b + 1);
+  REQUIRE(ids[1] == b + 2);
+  REQUIRE(s.content(ids[0]) == kMsg2);
+  REQUIRE(s.list("carol@example.com")[1].content == kMsg1);
+  REQUIRE_THROWS_AS(s.add_all("", {kMsg1}, 1), std::invalid_argument);
+  s.remove(ids);
+
   s.remove({a, a, 424242});  // duplicates and unknown ids are harmless
   REQUIRE(s.count("bob@example.com") == 1);
   REQUIRE_FALSE(s.get(a));
