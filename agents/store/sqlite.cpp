@@ -8,6 +8,7 @@ namespace mailsim::store::sqlite {
 
 void Db::Close::operator()(sqlite3* db) const { sqlite3_close_v2(db); }
 void Stmt::Finalize::operator()(sqlite3_stmt* s) const { sqlite3_finalize(s); }
+void Db::Finalize::operator()(sqlite3_stmt* s) const { sqlite3_finalize(s); }
 
 Db::Db(const std::string& path, std::string label) : label_(std::move(label)) {
   sqlite3* raw = nullptr;
@@ -30,6 +31,21 @@ void Db::exec(const char* sql) {
     throw std::runtime_error(label_ + ": " + sql + ": " + msg);
   }
 }
+
+void Db::run(Cached& stmt, const char* sql) {
+  if (!stmt) {
+    sqlite3_stmt* raw = nullptr;
+    if (sqlite3_prepare_v3(db_.get(), sql, -1, SQLITE_PREPARE_PERSISTENT, &raw, nullptr) != SQLITE_OK)
+      fail(std::string("prepare '") + sql + "'");
+    stmt.reset(raw);
+  }
+  const int rc = sqlite3_step(stmt.get());
+  sqlite3_reset(stmt.get());
+  if (rc != SQLITE_DONE) fail(sql);
+}
+
+void Db::begin() { run(begin_, "BEGIN IMMEDIATE"); }
+void Db::commit() { run(commit_, "COMMIT"); }
 
 std::int64_t Db::last_insert_id() const { return sqlite3_last_insert_rowid(db_.get()); }
 
@@ -91,7 +107,7 @@ Transaction::~Transaction() {
 }
 
 void Transaction::commit() {
-  db_.exec("COMMIT");
+  db_.commit();
   done_ = true;
 }
 

@@ -19,11 +19,19 @@ class Db {
   void exec(const char* sql);                        // statements without parameters
   std::int64_t last_insert_id() const;
   [[noreturn]] void fail(std::string_view what) const;
+  // BEGIN IMMEDIATE and COMMIT, each prepared once: sqlite3_exec would parse them again for
+  // every transaction (one a delivery and one a POP3 update).
+  void begin();
+  void commit();
 
  private:
   struct Close { void operator()(sqlite3* db) const; };
-  std::unique_ptr<sqlite3, Close> db_;
+  struct Finalize { void operator()(sqlite3_stmt* s) const; };
+  using Cached = std::unique_ptr<sqlite3_stmt, Finalize>;
+  void run(Cached& stmt, const char* sql);
+  std::unique_ptr<sqlite3, Close> db_;  // declared first: closed after the statements
   std::string label_;
+  Cached begin_, commit_;
 };
 
 class Stmt {
@@ -59,7 +67,7 @@ class Use {
 // BEGIN on construction; ROLLBACK on destruction unless commit() ran.
 class Transaction {
  public:
-  explicit Transaction(Db& db) : db_(db) { db_.exec("BEGIN IMMEDIATE"); }
+  explicit Transaction(Db& db) : db_(db) { db_.begin(); }
   ~Transaction();
   void commit();
   Transaction(const Transaction&) = delete;
