@@ -49,9 +49,33 @@ std::string rfc5322_date(std::int64_t epoch_seconds, Time t) {
   civil_from_days(days, y, mo, d);
   const int wd = static_cast<int>(((days % 7) + 7) % 7);
   char buf[64];
-  std::snprintf(buf, sizeof buf, "%s, %u %s %04d %02lld:%02lld:%02lld +0000", kDays[wd], d, kMonths[mo - 1], y,
-                rem / 3600, (rem % 3600) / 60, rem % 60);
-  return buf;
+  if (y < 0 || y > 9999) {  // not a date any message carries; the general path
+    std::snprintf(buf, sizeof buf, "%s, %u %s %04d %02lld:%02lld:%02lld +0000", kDays[wd], d, kMonths[mo - 1], y,
+                  rem / 3600, (rem % 3600) / 60, rem % 60);
+    return buf;
+  }
+  // Every Received: and Date: field is one of these: written digit by digit, as the
+  // snprintf above would (it was 1 % of the mail flow's instructions).
+  char* p = buf;
+  const auto put = [&p](const char* s, std::size_t n) { for (std::size_t i = 0; i < n; ++i) *p++ = s[i]; };
+  const auto two = [&p](long long v) { *p++ = static_cast<char>('0' + v / 10); *p++ = static_cast<char>('0' + v % 10); };
+  put(kDays[wd], 3);
+  put(", ", 2);
+  if (d >= 10) *p++ = static_cast<char>('0' + d / 10);
+  *p++ = static_cast<char>('0' + d % 10);
+  *p++ = ' ';
+  put(kMonths[mo - 1], 3);
+  *p++ = ' ';
+  two(y / 100);
+  two(y % 100);
+  *p++ = ' ';
+  two(rem / 3600);
+  *p++ = ':';
+  two((rem % 3600) / 60);
+  *p++ = ':';
+  two(rem % 60);
+  put(" +0000", 6);
+  return std::string(buf, static_cast<std::size_t>(p - buf));
 }
 
 }  // namespace mailsim::sim
