@@ -82,7 +82,8 @@ class ClientSession : public sim::StreamHandler {
     });
   }
   void flush() {
-    auto out = core_.take_output();
+    core_.take_output(out_);
+    const auto& out = out_;
     bool content = false;
     for (const auto& o : out) content |= o.kind == decltype(o.kind)::Content;
     send_outputs(ctx_, sock_, party_, out);
@@ -145,6 +146,7 @@ class ClientSession : public sim::StreamHandler {
   OnOwnHostCrash on_crash_;
   Waits waits_;
   Core core_;
+  decltype(std::declval<Core&>().take_output()) out_;  // the core's output, drained into the same buffer
   std::function<void(Outcome)> done_;
   sim::SocketId sock_;
   sim::HostId host_ = sim::kNoHost;

@@ -1,5 +1,6 @@
 #include "agents/pop3_agent.hpp"
 
+#include <span>
 #include <stdexcept>
 
 #include "agents/server_session.hpp"
@@ -73,19 +74,21 @@ class Pop3Agent::Session : public ServerSession {
 
   bool core_output() override {
     decide();
-    auto outs = core_.take_output();
+    core_.take_output(outs_);
+    const auto& outs = outs_;
     // The server knows which stored record each RETR sent: that is what tags the copy.
     std::size_t k = 0;
-    for (std::size_t i = 0; i < outs.size(); ++i) {
+    for (std::size_t i = 0; i < outs.size() && ctx_.trace.wants_lines(); ++i) {
       WireParty p = party_;
       // A RETR's content (a TOP's has no Retrieved event) belongs to that message.
       if (outs[i].kind == pop3::Output::Kind::Content && k < retrieved_.size()) p.msg = retrieved_[k++];
-      trace_outputs(ctx_, p, std::vector<pop3::Output>{outs[i]});
+      trace_outputs(ctx_, p, std::span<const pop3::Output>(&outs[i], 1));  // no copy of a body
     }
     retrieved_.clear();
+    const bool answered = !outs.empty();
     const std::string bytes = pop3::to_bytes(outs);
     if (!bytes.empty()) ctx_.transport.send(sock_, bytes);
-    return !outs.empty();
+    return answered;
   }
 
   Pop3Agent& agent_;
@@ -93,6 +96,7 @@ class Pop3Agent::Session : public ServerSession {
   WireParty party_;
   bool real_peer_ = false;
   std::vector<std::string> retrieved_;  // messages whose content is in the pending output
+  std::vector<pop3::Output> outs_;       // the core's output, drained into the same buffer
 };
 
 Pop3Agent::Pop3Agent(Context& ctx, sim::HostId host, const MailServerConfig& config, store::MailboxStore& store)

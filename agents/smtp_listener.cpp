@@ -84,9 +84,9 @@ class SmtpListener::Session : public ServerSession, private smtp::ServerPolicy {
   }
   bool core_output() override {
     party_.msg = ctx_.correlation.message_of_connection(sock_.conn);
-    auto outs = core_.take_output();
-    const bool answered = !outs.empty();
-    send_outputs(ctx_, sock_, party_, outs);
+    core_.take_output(outs_);
+    const bool answered = !outs_.empty();
+    send_outputs(ctx_, sock_, party_, outs_);
     for (auto& a : core_.take_accepted()) hand_to_queue(std::move(a));
     return answered;
   }
@@ -317,6 +317,7 @@ class SmtpListener::Session : public ServerSession, private smtp::ServerPolicy {
 
   SmtpListener& agent_;
   smtp::SmtpServer core_;
+  std::vector<smtp::Output> outs_;  // the core's output, drained into the same buffer
   WireParty party_;
   sim::HostId peer_host_ = 0;
   std::uint32_t peer_addr_ = 0;

@@ -2,6 +2,8 @@
 // Sends a protocol core's output on a simulated socket and records each line in the
 // trace: one place where wire bytes and trace lines are made, so they always agree. And
 // `state()`, the one way an agent states a fact.
+#include <ranges>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -34,8 +36,9 @@ inline constexpr std::size_t kMaxTraceLine = 1000;
 void trace_peer_lines(Context& ctx, const WireParty& p, const std::vector<Line>& lines);
 
 // Output is any core output type with `kind` (Line or Content), `text` and maybe `code`.
-template <class Output>
-void trace_outputs(Context& ctx, const WireParty& p, const std::vector<Output>& outs) {
+template <class Outputs>  // a vector or a span of outputs
+void trace_outputs(Context& ctx, const WireParty& p, const Outputs& outs) {
+  using Output = std::ranges::range_value_t<Outputs>;
   if (!ctx.trace.wants_lines()) return;
   for (const auto& o : outs) {
     trace::TraceEvent e;

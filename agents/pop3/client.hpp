@@ -53,6 +53,12 @@ class Pop3Client {
   void timeout();  // the server went silent: give up without QUIT
 
   std::vector<Output> take_output();
+  // The same into the caller's buffer (cleared first), which keeps this one's capacity in
+  // exchange: a session that drains its core every time allocates no output vectors.
+  void take_output(std::vector<Output>& into) {
+    into.clear();
+    into.swap(output_);
+  }
   bool done() const { return step_ == Step::Done; }
   bool wants_close() const { return done(); }
   const ClientResult& result() const { return result_; }

@@ -75,6 +75,12 @@ class Pop3Server {
   void connection_lost();               // same, silently
 
   std::vector<Output> take_output();
+  // The same into the caller's buffer (cleared first), which keeps this one's capacity in
+  // exchange: a session that drains its core every time allocates no output vectors.
+  void take_output(std::vector<Output>& into) {
+    into.clear();
+    into.swap(output_);
+  }
   std::vector<Event> take_events();
   // The lines read from the client, when asked to keep them (a real client, live mode).
   void keep_input(bool keep) { keep_input_ = keep; }

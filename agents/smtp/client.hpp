@@ -86,6 +86,12 @@ class SmtpClient {
 
   void receive(std::string_view bytes);  // never throws
   std::vector<Output> take_output();
+  // The same into the caller's buffer (cleared first), which keeps this one's capacity in
+  // exchange: a session that drains its core every time allocates no output vectors.
+  void take_output(std::vector<Output>& into) {
+    into.clear();
+    into.swap(output_);
+  }
   void connection_lost();  // -> ConnectionLost unless the outcome was already decided
   void timeout();          // no reply in time: Transient, close without waiting
 

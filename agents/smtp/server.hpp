@@ -84,6 +84,12 @@ class SmtpServer {
   void timeout();                        // 421 4.4.2 and close
 
   std::vector<Output> take_output();
+  // The same into the caller's buffer (cleared first), which keeps this one's capacity in
+  // exchange: a session that drains its core every time allocates no output vectors.
+  void take_output(std::vector<Output>& into) {
+    into.clear();
+    into.swap(output_);
+  }
   // The lines read from the client, as read (commands, AUTH responses and the final dot of
   // DATA; never the message text), when asked to keep them: a real client's lines that no
   // simulated client traced (live mode).
