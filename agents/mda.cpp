@@ -22,8 +22,10 @@ Mda::Result Mda::deliver(const std::string& msg, const std::string& mail_from, c
   // As Postfix's local(8): Return-Path: records the envelope sender (RFC 5321 section 4.4),
   // Delivered-To: the mailbox it went into (postmaster@ and abuse@ may be another's), at the top.
   const std::string& mailbox = u->address;
-  const std::string stored = mime::add_fields(
-      content, mime::fold_field("Return-Path", "<" + mail_from + ">") + mime::fold_field("Delivered-To", mailbox), "");
+  std::string top;
+  mime::append_field(top, "Return-Path", "<" + mail_from + ">");
+  mime::append_field(top, "Delivered-To", mailbox);
+  const std::string stored = mime::add_fields(content, top, "");
   if (u->quota_octets && store_.octets(mailbox) + stored.size() > u->quota_octets) {
     state(ctx_, self, msg,
           trace::DeliveryFailed{rcpt, trace::DeliveryProblem::MailboxFull, static_cast<std::int64_t>(u->quota_octets),

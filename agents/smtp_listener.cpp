@@ -147,11 +147,11 @@ class SmtpListener::Session : public ServerSession, private smtp::ServerPolicy {
     Context& ctx = agent_.ctx_;
     std::string fields;
     if (mime::count_fields(content, "Date") == 0)
-      fields += mime::fold_field("Date", sim::rfc5322_date(ctx.start_epoch, ctx.engine.now()));
+      mime::append_field(fields, "Date", sim::rfc5322_date(ctx.start_epoch, ctx.engine.now()));
     if (mime::count_fields(content, "Message-ID") == 0) {
       const std::string id = std::to_string(ctx.start_epoch + ctx.engine.now() / sim::kSecond) + "." + queue_id +
                              "@" + agent_.config_.host;
-      fields += mime::fold_field("Message-ID", "<" + id + ">");
+      mime::append_field(fields, "Message-ID", "<" + id + ">");
       if (!msg.empty()) ctx.correlation.tag_message_id(id, msg);
     }
     return fields;

@@ -255,17 +255,17 @@ std::string compose(const Draft& d) {
   }
 
   std::string h;
-  if (!d.date.empty()) h += fold_field("Date", d.date);
-  h += fold_field("From", mailbox(d.from_name, d.from));
-  if (!d.to.empty()) h += fold_field("To", address_list(d.to));
-  if (!d.cc.empty()) h += fold_field("Cc", address_list(d.cc));
-  h += fold_field("Subject", encode_words(d.subject, 9));
-  if (!id.empty()) h += fold_field("Message-ID", "<" + id + ">");
+  if (!d.date.empty()) append_field(h, "Date", d.date);
+  append_field(h, "From", mailbox(d.from_name, d.from));
+  if (!d.to.empty()) append_field(h, "To", address_list(d.to));
+  if (!d.cc.empty()) append_field(h, "Cc", address_list(d.cc));
+  append_field(h, "Subject", encode_words(d.subject, 9));
+  if (!id.empty()) append_field(h, "Message-ID", "<" + id + ">");
   h += "MIME-Version: 1.0\r\n";
 
   std::string extras;
   for (const auto& [name, value] : d.extra_headers)
-    extras += fold_field(name, encode_words(value, name.size() + 2));
+    append_field(extras, name, encode_words(value, name.size() + 2));
 
   if (d.attachments.empty()) {
     const TextEntity e = text_entity_parts(d.body);
@@ -278,7 +278,7 @@ std::string compose(const Draft& d) {
   for (const auto& a : d.attachments) parts.push_back(attachment_entity(a));
   const std::string seed = id.empty() ? d.from + "\n" + d.subject + "\n" + d.date + "\n" + d.body : id;
   const std::string boundary = make_boundary(seed, parts);
-  h += fold_field("Content-Type", "multipart/mixed; boundary=\"" + boundary + "\"");
+  append_field(h, "Content-Type", "multipart/mixed; boundary=\"" + boundary + "\"");
   return h + extras + "\r\n" + multipart_body(boundary, parts);
 }
 

@@ -118,23 +118,23 @@ std::string compose_dsn(const DsnInfo& in) {
   // Part 2: per-message fields, then one block per recipient, blank lines between blocks.
   std::string status =
       "Content-Description: Delivery report\r\nContent-Type: message/delivery-status\r\n\r\n";
-  status += fold_field("Reporting-MTA", typed(in.reporting_mta, "dns"));
+  append_field(status, "Reporting-MTA", typed(in.reporting_mta, "dns"));
   if (!in.original_envelope_id.empty())
-    status += fold_field("Original-Envelope-Id", seven_bit_line(in.original_envelope_id));
-  if (!in.arrival_date.empty()) status += fold_field("Arrival-Date", seven_bit_line(in.arrival_date));
+    append_field(status, "Original-Envelope-Id", seven_bit_line(in.original_envelope_id));
+  if (!in.arrival_date.empty()) append_field(status, "Arrival-Date", seven_bit_line(in.arrival_date));
   for (const auto& r : in.recipients) {
     status += "\r\n";
     if (!r.original_recipient.empty())
-      status += fold_field("Original-Recipient", typed(r.original_recipient, "rfc822"));
-    status += fold_field("Final-Recipient", typed(r.address, "rfc822"));
-    status += fold_field("Action", r.action);
-    status += fold_field("Status", r.status);
-    if (!r.remote_mta.empty()) status += fold_field("Remote-MTA", typed(r.remote_mta, "dns"));
-    if (!r.diagnostic.empty()) status += fold_field("Diagnostic-Code", typed(r.diagnostic, "smtp"));
+      append_field(status, "Original-Recipient", typed(r.original_recipient, "rfc822"));
+    append_field(status, "Final-Recipient", typed(r.address, "rfc822"));
+    append_field(status, "Action", r.action);
+    append_field(status, "Status", r.status);
+    if (!r.remote_mta.empty()) append_field(status, "Remote-MTA", typed(r.remote_mta, "dns"));
+    if (!r.diagnostic.empty()) append_field(status, "Diagnostic-Code", typed(r.diagnostic, "smtp"));
     if (!in.date.empty() && r.action != "delayed")
-      status += fold_field("Last-Attempt-Date", seven_bit_line(in.date));
+      append_field(status, "Last-Attempt-Date", seven_bit_line(in.date));
     if (!in.will_retry_until.empty() && r.action == "delayed")
-      status += fold_field("Will-Retry-Until", seven_bit_line(in.will_retry_until));
+      append_field(status, "Will-Retry-Until", seven_bit_line(in.will_retry_until));
   }
 
   std::string text = text_entity(human_text(in, all_delayed));
@@ -163,14 +163,14 @@ std::string compose_dsn(const DsnInfo& in) {
   const std::string boundary =
       make_boundary(in.message_id.empty() ? in.date + in.original_sender : in.message_id, parts);
   std::string h;
-  if (!in.date.empty()) h += fold_field("Date", in.date);
-  h += fold_field("From", mailbox("Mail Delivery System", from));
-  h += fold_field("To",
+  if (!in.date.empty()) append_field(h, "Date", in.date);
+  append_field(h, "From", mailbox("Mail Delivery System", from));
+  append_field(h, "To",
                   in.original_sender.front() == '<' ? in.original_sender : "<" + in.original_sender + ">");
-  h += fold_field("Subject", dsn_subject(all_delayed));
-  if (!in.message_id.empty()) h += fold_field("Message-ID", "<" + in.message_id + ">");
+  append_field(h, "Subject", dsn_subject(all_delayed));
+  if (!in.message_id.empty()) append_field(h, "Message-ID", "<" + in.message_id + ">");
   h += "Auto-Submitted: auto-replied\r\nMIME-Version: 1.0\r\n";
-  h += fold_field("Content-Type",
+  append_field(h, "Content-Type",
                   "multipart/report; report-type=delivery-status; boundary=\"" + boundary + "\"");
   return h + "\r\n" + multipart_body(boundary, parts);
 }

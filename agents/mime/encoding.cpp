@@ -147,6 +147,21 @@ bool valid_field_name(std::string_view name) {
   return true;
 }
 
+void append_field(std::string& out, std::string_view name, std::string_view value) {
+  const bool breaks = std::any_of(value.begin(), value.end(), [](char c) { return c == '\r' || c == '\n'; });
+  std::string_view v = value;
+  while (!v.empty() && detail::is_wsp(v.back())) v.remove_suffix(1);
+  const std::size_t size = v.empty() ? name.size() + 1 : name.size() + 2 + v.size();
+  if (breaks || size > kSoftLine) {  // as fold_field: unfold, neutralise, fold
+    out += fold_field(name, value);
+    return;
+  }
+  out.append(name);  // as fold_field's first case: trailing whitespace gone, one line
+  if (v.empty()) out += ':';
+  else out.append(": ").append(v);
+  out += "\r\n";
+}
+
 std::string fold_field(std::string_view name, std::string_view value) {
   // Unfold anything pre-folded and neutralise bare CR/LF: a value can never start a new field.
   std::string line;

@@ -29,6 +29,8 @@ std::string encode_words(std::string_view utf8, std::size_t first_column = 0);
 // 78 characters where possible and never exceed 998 (an unbreakable run longer than that is
 // cut, the continuation starting with a space). CR and LF in the value become spaces.
 std::string fold_field(std::string_view name, std::string_view value);
+// The same appended to `out`: a field that needs no folding (nearly all) costs no string.
+void append_field(std::string& out, std::string_view name, std::string_view value);
 
 // True for an RFC 5322 field name: printable ASCII except ":" (1..200 characters).
 bool valid_field_name(std::string_view name);

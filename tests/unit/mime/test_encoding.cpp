@@ -1,6 +1,7 @@
 #include <catch2/catch.hpp>
 #include <random>
 #include <string>
+#include <vector>
 
 #include "agents/mime/encoding.hpp"
 
@@ -91,4 +92,16 @@ TEST_CASE("fold_field folds at whitespace and never exceeds 998", "[fold]") {
   CHECK(valid_field_name("X-Custom"));
   CHECK_FALSE(valid_field_name("Bad Name"));
   CHECK_FALSE(valid_field_name(""));
+}
+
+TEST_CASE("append_field writes what fold_field returns", "[fold]") {
+  const std::string long_value(120, 'x');
+  const std::vector<std::string> values{"", " ", "a", "a  \t", "Mon, 2 Dec 2026 07:44:49 +0000", "x\r\n y",
+                                        "a\nb", long_value, "a " + long_value, std::string(74, 'y'),
+                                        std::string(73, 'y') + " "};
+  for (const auto& v : values) {
+    std::string out = "prefix";
+    mailsim::mime::append_field(out, "Subject", v);
+    CHECK(out == "prefix" + mailsim::mime::fold_field("Subject", v));
+  }
 }
