@@ -62,7 +62,13 @@ HeaderScan scan_headers(std::string_view s, bool skip_mbox_from, bool collect = 
     pos = next;
   }
   if (pos >= s.size()) r.fields_end = r.body_start = s.size();
-  for (auto& h : r.headers) h.value = std::string(trim(h.value));
+  for (auto& h : r.headers) {  // trimmed in place: a copy per field was a quarter of parsing's allocations
+    const std::string_view t = trim(h.value);
+    if (t.size() == h.value.size()) continue;
+    const auto off = static_cast<std::size_t>(t.data() - h.value.data());
+    h.value.erase(off + t.size());
+    h.value.erase(0, off);
+  }
   return r;
 }
 
