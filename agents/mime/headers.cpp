@@ -88,26 +88,28 @@ std::string prepend_header(std::string_view message, std::string_view name, std:
 }
 
 std::string received_header(const ReceivedInfo& in) {
+  // Appended in place into one reserved string (one field per hop per message).
   // The HELO may be an address literal such as "[192.0.2.1]", so brackets stay there.
-  std::string v = "from " + token(in.helo, "unknown", "();\\");
-  v += " (" + token(in.client_host, "unknown");
+  std::string v;
+  v.reserve(200);
+  v.append("from ").append(token(in.helo, "unknown", "();\\"));
+  v.append(" (").append(token(in.client_host, "unknown"));
   if (!in.client_ip.empty()) {
     const std::string ip = token(in.client_ip, "");
     const bool v6 = ip.find(':') != std::string::npos && !ip.starts_with("IPv6:");
-    v += std::string(" [") + (v6 ? "IPv6:" : "") + ip + "]";
+    v.append(" [").append(v6 ? "IPv6:" : "").append(ip).append("]");
   }
-  v += ") by " + token(in.by_host, "localhost");
-  v += " with " + token(in.protocol, "ESMTP");
-  if (!in.id.empty()) v += " id " + token(in.id, "");
+  v.append(") by ").append(token(in.by_host, "localhost"));
+  v.append(" with ").append(token(in.protocol, "ESMTP"));
+  if (!in.id.empty()) v.append(" id ").append(token(in.id, ""));
   if (!in.for_rcpt.empty()) {
     std::string_view r = in.for_rcpt;
     if (r.size() >= 2 && r.front() == '<' && r.back() == '>') r = r.substr(1, r.size() - 2);
-    v += " for <" + token(r, "", "<>();\\") + ">";
+    v.append(" for <").append(token(r, "", "<>();\\")).append(">");
   }
   if (!in.date.empty()) {
-    std::string date;
-    for (char c : in.date) date += (c == '\r' || c == '\n') ? ' ' : c;
-    v += "; " + date;
+    v.append("; ");
+    for (char c : in.date) v += (c == '\r' || c == '\n') ? ' ' : c;
   }
   return v;
 }
