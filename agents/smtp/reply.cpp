@@ -1,6 +1,7 @@
 #include "agents/smtp/reply.hpp"
 
 #include <algorithm>
+#include <charconv>
 
 #include "agents/smtp/wire.hpp"
 
@@ -54,31 +55,35 @@ bool is_enhanced_code(std::string_view code, char class_digit) {
   return pos == code.size();
 }
 
-std::vector<std::string> format_reply(const Reply& reply, bool with_enhanced) {
-  const std::string code = std::to_string(reply.code);
+std::size_t reply_lines(const Reply& reply) { return reply.text.empty() ? 1 : reply.text.size(); }
+
+std::string format_reply_line(const Reply& reply, std::size_t i, bool with_enhanced) {
+  char code[12];
+  const std::string_view code_text(code, static_cast<std::size_t>(std::to_chars(code, code + sizeof code, reply.code).ptr - code));
   const bool add_enhanced = with_enhanced && is_enhanced_code(reply.enhanced, code[0]);
-  static const std::vector<std::string> kEmpty{""};
-  const auto& lines = reply.text.empty() ? kEmpty : reply.text;
-  std::vector<std::string> out;
-  out.reserve(lines.size());
-  for (std::size_t i = 0; i < lines.size(); ++i) {
-    // Built in place, one allocation a line (replies are a good share of all protocol lines).
-    std::string line;
-    line.reserve(std::min(code.size() + 2 + reply.enhanced.size() + lines[i].size(), kMaxReplyLine - 2));
-    line.append(code).push_back(i + 1 == lines.size() ? ' ' : '-');
-    if (add_enhanced) {
-      line += reply.enhanced;
-      if (!lines[i].empty()) line += ' ';
-    }
-    const std::size_t text_at = line.size();
-    line += lines[i];
-    for (std::size_t k = text_at; k < line.size(); ++k) {  // as printable()
-      const auto u = static_cast<unsigned char>(line[k]);
-      if (u < 0x20 || u >= 0x7f) line[k] = '?';
-    }
-    if (line.size() > kMaxReplyLine - 2) line.resize(kMaxReplyLine - 2);
-    out.push_back(std::move(line));
+  const std::string_view text = reply.text.empty() ? std::string_view() : std::string_view(reply.text[i]);
+  // Built in place, one allocation a line (replies are a good share of all protocol lines).
+  std::string line;
+  line.reserve(std::min(code_text.size() + 2 + reply.enhanced.size() + text.size(), kMaxReplyLine - 2));
+  line.append(code_text).push_back(i + 1 == reply_lines(reply) ? ' ' : '-');
+  if (add_enhanced) {
+    line += reply.enhanced;
+    if (!text.empty()) line += ' ';
   }
+  const std::size_t text_at = line.size();
+  line += text;
+  for (std::size_t k = text_at; k < line.size(); ++k) {  // as printable()
+    const auto u = static_cast<unsigned char>(line[k]);
+    if (u < 0x20 || u >= 0x7f) line[k] = '?';
+  }
+  if (line.size() > kMaxReplyLine - 2) line.resize(kMaxReplyLine - 2);
+  return line;
+}
+
+std::vector<std::string> format_reply(const Reply& reply, bool with_enhanced) {
+  std::vector<std::string> out;
+  out.reserve(reply_lines(reply));
+  for (std::size_t i = 0; i < reply_lines(reply); ++i) out.push_back(format_reply_line(reply, i, with_enhanced));
   return out;
 }
 

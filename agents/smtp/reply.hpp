@@ -34,6 +34,10 @@ bool is_enhanced_code(std::string_view code, char class_digit);
 // fit 512 octets with its CRLF, and control or 8-bit bytes become '?', so text echoed from
 // the peer can never break the framing. The enhanced code is added only when asked and valid.
 std::vector<std::string> format_reply(const Reply& reply, bool with_enhanced);
+// The same one line at a time, for a caller that keeps lines elsewhere: line i of
+// reply_lines(reply) (a reply without text is one line).
+std::size_t reply_lines(const Reply& reply);
+std::string format_reply_line(const Reply& reply, std::size_t i, bool with_enhanced);
 
 // Client side: turns the server's byte stream into replies. Bounded: a line longer than
 // kMaxReplyText or a reply of more than kMaxReplyLines lines makes the stream malformed.
