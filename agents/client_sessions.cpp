@@ -87,6 +87,7 @@ class ClientSession : public sim::StreamHandler {
     bool content = false;
     for (const auto& o : out) content |= o.kind == decltype(o.kind)::Content;
     send_outputs(ctx_, sock_, party_, out);
+    out_.clear();  // the lines and content go now; the capacity stays for the next flush
     if (core_.done()) return finish(std::nullopt);
     if constexpr (kSmtp) {
       if (core_.idle()) return park();

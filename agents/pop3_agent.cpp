@@ -87,6 +87,7 @@ class Pop3Agent::Session : public ServerSession {
     retrieved_.clear();
     const bool answered = !outs.empty();
     const std::string bytes = pop3::to_bytes(outs);
+    outs_.clear();  // bodies included: nothing sent stays held; the capacity stays
     if (!bytes.empty()) ctx_.transport.send(sock_, bytes);
     return answered;
   }

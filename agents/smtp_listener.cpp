@@ -87,6 +87,7 @@ class SmtpListener::Session : public ServerSession, private smtp::ServerPolicy {
     core_.take_output(outs_);
     const bool answered = !outs_.empty();
     send_outputs(ctx_, sock_, party_, outs_);
+    outs_.clear();  // the lines go now; the capacity stays for the next flush
     for (auto& a : core_.take_accepted()) hand_to_queue(std::move(a));
     return answered;
   }
