@@ -5,14 +5,12 @@
 namespace mailsim::agents {
 
 MailServer::MailServer(Context& ctx, sim::HostId host, MailServerConfig config)
-    : ctx_(ctx),
-      host_(host),
-      config_(std::move(config)),
+    : config_(std::move(config)),
       resolver_(ctx, host, trace::Actor{trace::Agent::MTA, config_.host}, config_.dns_address, config_.dns_host),
       mda_(ctx, config_, store_),
       remote_(ctx, host, config_, resolver_),
       destinations_(ctx, config_, remote_) {
-  qmgr_ = std::make_unique<QueueManager>(ctx, host, config_, mda_, destinations_);
+  qmgr_ = std::make_unique<QueueManager>(ctx, config_, mda_, destinations_);
   if (config_.smtp) smtpd_ = std::make_unique<SmtpListener>(ctx, host, config_, false, *qmgr_, store_, resolver_);
   if (config_.submission) msa_ = std::make_unique<SmtpListener>(ctx, host, config_, true, *qmgr_, store_, resolver_);
   if (config_.pop3) pop3d_ = std::make_unique<Pop3Agent>(ctx, host, config_, store_);

@@ -30,8 +30,6 @@ class MailServer {
   QueueSink& queue_sink() { return *qmgr_; }
 
  private:
-  Context& ctx_;
-  sim::HostId host_;
   MailServerConfig config_;
   store::MailboxStore store_;
   Resolver resolver_;

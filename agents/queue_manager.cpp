@@ -18,9 +18,9 @@ std::string domain_of(const std::string& address) {
 constexpr std::size_t kBounceSizeLimit = 50000;
 }  // namespace
 
-QueueManager::QueueManager(Context& ctx, sim::HostId host, const MailServerConfig& config, Mda& mda,
+QueueManager::QueueManager(Context& ctx, const MailServerConfig& config, Mda& mda,
                            DestinationQueues& destinations)
-    : ctx_(ctx), host_(host), config_(config), mda_(mda), destinations_(destinations), started_(ctx.engine.now()) {}
+    : ctx_(ctx), config_(config), mda_(mda), destinations_(destinations), started_(ctx.engine.now()) {}
 
 std::size_t QueueManager::active() const {
   return static_cast<std::size_t>(std::count_if(entries_.begin(), entries_.end(), [](const auto& kv) { return kv.second.in_flight > 0; }));

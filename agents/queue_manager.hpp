@@ -17,7 +17,7 @@ namespace mailsim::agents {
 
 class QueueManager : public QueueSink {
  public:
-  QueueManager(Context& ctx, sim::HostId host, const MailServerConfig& config, Mda& mda,
+  QueueManager(Context& ctx, const MailServerConfig& config, Mda& mda,
                DestinationQueues& destinations);
   void enqueue(QueuedMessage m) override;
   // Host crash: attempts in flight are forgotten; restart() schedules every entry again.
@@ -51,7 +51,6 @@ class QueueManager : public QueueSink {
   void state_deferred(const Entry& e, const std::string& rcpt);
 
   Context& ctx_;
-  sim::HostId host_;
   const MailServerConfig& config_;
   Mda& mda_;
   DestinationQueues& destinations_;

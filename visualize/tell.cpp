@@ -189,7 +189,7 @@ std::string key_of(const Model& m, const Ev& e) {
       *e.data);
 }
 
-Values values_of(const Model& m, const Ev& e, Lang lang, std::string_view tpl) {
+Values values_of(const Ev& e, Lang lang, std::string_view tpl) {
   Placeholders p{lang, {}, {}};
   std::visit([&](const auto& f) { const_cast<std::decay_t<decltype(f)>&>(f).fields(p); }, *e.data);
   Values& v = p.values;
@@ -220,7 +220,7 @@ Values values_of(const Model& m, const Ev& e, Lang lang, std::string_view tpl) {
 std::string tell_fact(const Model& m, const Ev& e, Lang lang) {
   if (!e.data) return {};
   const std::string_view tpl = phrase(lang, key_of(m, e));
-  return fill(tpl, values_of(m, e, lang, tpl));
+  return fill(tpl, values_of(e, lang, tpl));
 }
 
 namespace {
