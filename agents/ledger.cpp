@@ -91,14 +91,18 @@ std::optional<MessageRecord> Ledger::find(const std::string& id) const {
   return e.record ? *e.record : spill_.read(e.spilled);
 }
 
-MessageRecord* Ledger::message(const std::string& id) {
+Ledger::Entry* Ledger::loaded(const std::string& id) {
   Entry* e = entry(id);
-  if (!e) return nullptr;
-  if (!e->record) {  // a late fact about a spilled message: bring it back
+  if (e && !e->record) {  // a late fact about a spilled message: bring it back
     e->record = std::make_unique<MessageRecord>(spill_.read(e->spilled));
     spilled_errors_.erase(id);
   }
-  return e->record.get();
+  return e;
+}
+
+MessageRecord* Ledger::message(const std::string& id) {
+  Entry* e = loaded(id);
+  return e ? e->record.get() : nullptr;
 }
 
 RcptRecord* Ledger::rcpt(MessageRecord& m, const std::string& address) {
@@ -126,12 +130,11 @@ void Ledger::after_change(Entry& e) {
 }
 
 void Ledger::reject_unsent(const std::string& id, const std::string& detail, const std::string& reason) {
-  MessageRecord* m = message(id);
-  if (!m) return;
-  Entry& e = *entry(id);
-  for (auto& r : m->rcpts)
+  Entry* e = loaded(id);
+  if (!e) return;
+  for (auto& r : e->record->rcpts)
     if (r.status == RcptStatus::Planned)
-      update(e, r, [&](RcptRecord& x) {
+      update(*e, r, [&](RcptRecord& x) {
         x.status = RcptStatus::Rejected;
         x.detail = detail;
         x.reason = reason;
@@ -143,8 +146,8 @@ void Ledger::observe(const trace::TraceEvent& e) {
   const sim::Time t = e.time;
   const std::string& id = e.msg;
   auto on_rcpt = [&](const std::string& address, auto&& change) {
-    MessageRecord* m = message(id);
-    if (RcptRecord* r = m ? rcpt(*m, address) : nullptr) update(*entry(id), *r, change);
+    Entry* e = loaded(id);
+    if (RcptRecord* r = e ? rcpt(*e->record, address) : nullptr) update(*e, *r, change);
   };
   auto deliver = [&](const std::string& address) {
     on_rcpt(address, [&](RcptRecord& r) {

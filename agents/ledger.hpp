@@ -70,6 +70,7 @@ class Ledger {
   nlohmann::json message_json(const MessageRecord& m) const;
   MessageRecord* message(const std::string& id);
   Entry* entry(const std::string& id);
+  Entry* loaded(const std::string& id);  // entry(id) with its record in memory
   RcptRecord* rcpt(MessageRecord& m, const std::string& address);
   // Every change of a recipient's state goes through here, to keep `open_`, the totals and
   // the entry's counts exact.

@@ -350,10 +350,15 @@ Pop3Server::Reply Pop3Server::do_list(const Args& a) {
   return r;
 }
 
+// A message as RETR and TOP send it: CRLF line ends, copied only when the store's are not.
+std::string Pop3Server::canonical_content(std::uint64_t id) {
+  std::string content = maildrop_.content(user_, id);
+  return is_canonical_crlf(content) ? content : canonical_crlf(content);
+}
+
 Pop3Server::Reply Pop3Server::do_retr(const Args& a) {
   const Message& m = *message(a.v[0]);
-  std::string content = maildrop_.content(user_, m.id);  // may throw: no effect then
-  if (!is_canonical_crlf(content)) content = canonical_crlf(content);
+  std::string content = canonical_content(m.id);  // may throw: no effect then
   events_.push_back(Retrieved{user_, m.id, content.size()});
   Reply r{true, {}, std::to_string(content.size()) + " octets"};
   r.content = std::move(content);
@@ -376,7 +381,7 @@ Pop3Server::Reply Pop3Server::do_rset(const Args&) {
 }
 
 Pop3Server::Reply Pop3Server::do_top(const Args& a) {
-  const std::string content = canonical_crlf(maildrop_.content(user_, message(a.v[0])->id));
+  const std::string content = canonical_content(message(a.v[0])->id);
   const std::string_view c = content;
   const std::uint64_t want = *parse_number(a.v[1]);
   // Header lines, the blank separator, then up to `want` body lines (RFC 1939 s7).

@@ -144,6 +144,7 @@ class Pop3Server {
   Reply do_noop(const Args&);
   Reply do_rset(const Args&);
   Reply do_top(const Args&);
+  std::string canonical_content(std::uint64_t id);
   Reply do_uidl(const Args&);
   Reply do_capa(const Args&);
 
