@@ -1,6 +1,8 @@
 #include "agents/trace/json_writer.hpp"
 
+#include <bit>
 #include <cmath>
+#include <cstring>
 #include <cstdio>
 #include <cstdlib>
 
@@ -26,14 +28,38 @@ std::size_t utf8_length(std::string_view s, std::size_t i) {
   if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return 0;
   return n;
 }
+// Octets that JSON text cannot hold as they are: controls, '"', '\\', and every octet of a
+// multi-octet UTF-8 sequence (checked apart).
+constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
+constexpr std::uint64_t kHighs = 0x8080808080808080ULL;
+constexpr std::uint64_t zero_octets(std::uint64_t v) { return (v - kOnes) & ~v & kHighs; }
+
+// The end of the run of plain printable ASCII that starts at `i`, found eight octets at a time
+// (SWAR): the lowest flagged octet of each word is exact, which is all the scan needs.
+std::size_t plain_ascii_run(std::string_view s, std::size_t i) {
+  while (i + 8 <= s.size()) {
+    std::uint64_t w;
+    std::memcpy(&w, s.data() + i, 8);
+    const std::uint64_t special = ((w - kOnes * 0x20) & ~w & kHighs) | (w & kHighs) |
+                                  zero_octets(w ^ (kOnes * '"')) | zero_octets(w ^ (kOnes * '\\'));
+    if (special != 0) {
+      // Big-endian: the octet-by-octet scan of the caller finds it.
+      if constexpr (std::endian::native != std::endian::little) return i;
+      return i + static_cast<std::size_t>(std::countr_zero(special)) / 8;
+    }
+    i += 8;
+  }
+  return i;
+}
 }  // namespace
 
 void append_json_string(std::string& out, std::string_view s) {
   out += '"';
   std::size_t i = 0;
   while (i < s.size()) {
-    // Most of a trace is printable ASCII: copy such runs at once.
-    std::size_t plain = i;
+    // Most of a trace is printable ASCII: find the end of such a run eight octets at a time
+    // and copy it at once.
+    std::size_t plain = plain_ascii_run(s, i);
     while (plain < s.size()) {
       const unsigned char c = static_cast<unsigned char>(s[plain]);
       if (c < 0x20 || c >= 0x80 || c == '"' || c == '\\') break;
