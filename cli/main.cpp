@@ -8,6 +8,9 @@
 #include "cli/lib/commands.hpp"
 #include "sim/version.hpp"
 #include "visualize/json_reader.hpp"
+#if MAILSIM_MIMALLOC
+#include <mimalloc.h>
+#endif
 #include "visualize/narrate.hpp"
 #include "visualize/summary.hpp"
 #include "visualize/visualize.hpp"
@@ -15,7 +18,14 @@
 int main(int argc, char** argv) {
   using namespace mailsim::app;
   CLI::App app{"mailsim: a discrete-event simulator of e-mail delivery, with real SMTP and POP3 text"};
-  app.set_version_flag("--version", std::string("mailsim ") + mailsim::kVersion);
+  std::string version = std::string("mailsim ") + mailsim::kVersion;
+#if MAILSIM_MIMALLOC
+  // Also a use of the library, so that no --as-needed link drops the allocator it replaces malloc with.
+  const int mi = mi_version();
+  version += " (allocator: mimalloc " + std::to_string(mi / 100) + "." + std::to_string(mi / 10 % 10) + "." +
+             std::to_string(mi % 10) + ")";
+#endif
+  app.set_version_flag("--version", version);
   app.require_subcommand(1);
 
   RunArgs run;

@@ -5,7 +5,7 @@ export DEBIAN_FRONTEND=noninteractive
 pkgs=(
   build-essential cmake ninja-build pkg-config time
   libboost-graph-dev nlohmann-json3-dev libcli11-dev catch2 libsqlite3-dev libbenchmark-dev
-  libvalijson-dev python3-jsonschema clang libclang-rt-dev
+  libvalijson-dev libmimalloc-dev python3-jsonschema clang libclang-rt-dev
   python3 python3-aiosmtpd swaks fetchmail s-nail tshark libxml2-utils graphviz tmux
   chromium
   postfix dovecot-core dovecot-pop3d
