@@ -10,7 +10,21 @@ void Db::Close::operator()(sqlite3* db) const { sqlite3_close_v2(db); }
 void Stmt::Finalize::operator()(sqlite3_stmt* s) const { sqlite3_finalize(s); }
 void Db::Finalize::operator()(sqlite3_stmt* s) const { sqlite3_finalize(s); }
 
+namespace {
+// mailsim runs on one thread (it is a discrete-event simulation): SQLite's mutexes, and the
+// memory statistics that take one around each of its allocations, protect nothing here.
+// Set before SQLite initialises; a no-op (SQLITE_MISUSE) if something initialised it first.
+void configure_sqlite_once() {
+  [[maybe_unused]] static const bool configured = [] {
+    sqlite3_config(SQLITE_CONFIG_SINGLETHREAD);
+    sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+    return true;
+  }();
+}
+}  // namespace
+
 Db::Db(const std::string& path, std::string label) : label_(std::move(label)) {
+  configure_sqlite_once();
   sqlite3* raw = nullptr;
   // NOMUTEX: a store belongs to one simulation, used by one thread at a time.
   const int rc = sqlite3_open_v2(path.c_str(), &raw,
