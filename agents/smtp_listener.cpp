@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <optional>
 
 #include "agents/dns/message.hpp"
 #include "agents/mime/encoding.hpp"
@@ -122,10 +123,16 @@ class SmtpListener::Session : public ServerSession, private smtp::ServerPolicy {
       if (a.envelope.rcpt_dsn[i] != smtp::RcptDsn{}) q.rcpt_dsn[q.rcpts[i]] = a.envelope.rcpt_dsn[i];
     // As Postfix's cleanup: the envelope sender is recorded by the MDA alone, so a client's
     // Return-Path: goes (in place); a submission gets the Date: and Message-ID: it lacks.
-    mime::remove_fields(a.content, "Return-Path");
+    // One pass over the header section answers every question asked of it here.
+    auto fields = std::make_optional<mime::FieldIndex>(a.content);
+    if (fields->count("Return-Path") > 0) {
+      mime::remove_fields(a.content, "Return-Path");
+      fields.emplace(a.content);
+    }
     std::string missing;
-    if (agent_.submission_) missing = missing_submission_fields(a.content, a.queue_id, msg);
-    q.content = mime::add_fields(a.content, mime::fold_field("Received", mime::received_header(info)), missing);
+    if (agent_.submission_) missing = missing_submission_fields(*fields, a.queue_id, msg);
+    q.content = mime::add_fields(a.content, mime::fold_field("Received", mime::received_header(info)), missing,
+                                 fields->fields_end());
     q.arrived = ctx.engine.now();
     q.submitted = agent_.submission_;
     if (agent_.submission_) {
@@ -143,13 +150,13 @@ class SmtpListener::Session : public ServerSession, private smtp::ServerPolicy {
 
   // RFC 6409 section 8: the MSA may complete a submission; Postfix adds Date: and a
   // Message-ID: <date.queue-id@host> when they are missing. Returns the fields to append.
-  std::string missing_submission_fields(std::string_view content, const std::string& queue_id,
+  std::string missing_submission_fields(const mime::FieldIndex& present, const std::string& queue_id,
                                         const std::string& msg) {
     Context& ctx = agent_.ctx_;
     std::string fields;
-    if (mime::count_fields(content, "Date") == 0)
+    if (present.count("Date") == 0)
       mime::append_field(fields, "Date", sim::rfc5322_date(ctx.start_epoch, ctx.engine.now()));
-    if (mime::count_fields(content, "Message-ID") == 0) {
+    if (present.count("Message-ID") == 0) {
       const std::string id = std::to_string(ctx.start_epoch + ctx.engine.now() / sim::kSecond) + "." + queue_id +
                              "@" + agent_.config_.host;
       mime::append_field(fields, "Message-ID", "<" + id + ">");

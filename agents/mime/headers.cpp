@@ -13,10 +13,13 @@ namespace {
 // Received grammar; anything else becomes '?'. Capped, as a HELO argument can be long.
 std::string token(std::string_view s, std::string_view fallback, std::string_view extra_bad = "()[];\\") {
   if (s.empty()) return std::string(fallback);
-  std::string out;
-  for (unsigned char c : s.substr(0, 255)) {
-    const bool ok = c > 32 && c < 127 && extra_bad.find(static_cast<char>(c)) == std::string_view::npos;
-    out += ok ? static_cast<char>(c) : '?';
+  bool bad[128] = {};  // a table, not a search of extra_bad per octet
+  for (char c : extra_bad)
+    if (static_cast<unsigned char>(c) < 128) bad[static_cast<unsigned char>(c)] = true;
+  std::string out(s.substr(0, 255));
+  for (char& ch : out) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (c <= 32 || c >= 127 || bad[c]) ch = '?';
   }
   return out;
 }
@@ -56,6 +59,17 @@ std::size_t count_fields(std::string_view message, std::string_view name) {
   return n;
 }
 
+FieldIndex::FieldIndex(std::string_view message) : fields_end_(header_block_end(message)) {
+  for (auto f = field_at(message, 0, fields_end_); f; f = field_at(message, f->end, fields_end_))
+    names_.push_back(f->name);
+}
+
+std::size_t FieldIndex::count(std::string_view name) const {
+  std::size_t n = 0;
+  for (std::string_view field : names_) n += detail::iequals(field, name) ? 1 : 0;
+  return n;
+}
+
 std::size_t remove_fields(std::string& message, std::string_view name) {
   std::size_t fields_end = header_block_end(message), n = 0, pos = 0;
   while (auto f = field_at(message, pos, fields_end)) {
@@ -71,7 +85,12 @@ std::size_t remove_fields(std::string& message, std::string_view name) {
 }
 
 std::string add_fields(std::string_view message, std::string_view top, std::string_view bottom) {
-  const std::size_t fields_end = bottom.empty() ? 0 : header_block_end(message);
+  return add_fields(message, top, bottom, bottom.empty() ? 0 : header_block_end(message));
+}
+
+std::string add_fields(std::string_view message, std::string_view top, std::string_view bottom,
+                       std::size_t fields_end) {
+  if (bottom.empty()) fields_end = 0;
   std::string out;
   out.reserve(top.size() + message.size() + bottom.size());
   out.append(top).append(message.substr(0, fields_end)).append(bottom);

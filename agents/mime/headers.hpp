@@ -3,6 +3,7 @@
 #include <cstddef>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace mailsim::mime {
 
@@ -15,6 +16,20 @@ std::string prepend_header(std::string_view message, std::string_view name, std:
 // section is read, nothing is copied (a hop count on a large message costs no memory).
 std::size_t count_fields(std::string_view message, std::string_view name);
 
+// The top-level header fields of a message, located in one pass, for code that asks several
+// questions of one header section (the MSA: Return-Path:, Date:, Message-ID:, where to add).
+// Holds views into `message`: valid while it is unchanged.
+class FieldIndex {
+ public:
+  explicit FieldIndex(std::string_view message);
+  std::size_t fields_end() const { return fields_end_; }  // as header_block_end
+  std::size_t count(std::string_view name) const;         // as count_fields
+
+ private:
+  std::size_t fields_end_ = 0;
+  std::vector<std::string_view> names_;
+};
+
 // Removes, in place, every top-level header field named `name` with its continuation lines
 // (as Postfix's cleanup drops a client's Return-Path:). Returns how many were removed.
 std::size_t remove_fields(std::string& message, std::string_view name);
@@ -22,6 +37,9 @@ std::size_t remove_fields(std::string& message, std::string_view name);
 // The message with `top` (whole folded fields) before its first line and `bottom` after its
 // last header field, in one copy.
 std::string add_fields(std::string_view message, std::string_view top, std::string_view bottom);
+// The same, with the header section's end already known (FieldIndex::fields_end).
+std::string add_fields(std::string_view message, std::string_view top, std::string_view bottom,
+                       std::size_t fields_end);
 
 struct ReceivedInfo {
   std::string helo;         // the client's EHLO/HELO argument

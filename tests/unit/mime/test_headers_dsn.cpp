@@ -188,3 +188,25 @@ TEST_CASE("count_fields, remove_fields and add_fields work on the header section
   CHECK(add_fields("just a body\r\n", "", "Date: x\r\n") == "Date: x\r\n\r\njust a body\r\n");
   CHECK(remove_fields(m, "X-None") == 0);
 }
+
+TEST_CASE("FieldIndex answers as count_fields and header_block_end do, in one pass", "[headers]") {
+  const std::string messages[] = {
+      "Return-Path: <forged@example.net>\r\nReceived: from a\r\n  by b; date\r\nSubject: hi\r\n"
+      "return-path:\r\n <again@example.net>\r\n\r\nReceived: in the body\r\n",
+      "From alice Thu Nov 26 10:00:00 2026\nDate: x\nMessage-ID: <a@b>\n\nbody\n",  // mbox line, bare LF
+      "just a body\r\n",
+      "Subject: no body",
+      "Date: x\r\nnot a field line\r\nMessage-ID: <after@the.end>\r\n\r\n",
+      ""};
+  for (const std::string& m : messages) {
+    INFO(m);
+    const FieldIndex index(m);
+    CHECK(index.fields_end() == header_block_end(m));
+    for (const char* name : {"Return-Path", "received", "Date", "MESSAGE-ID", "Subject", "From"})
+      CHECK(index.count(name) == count_fields(m, name));
+    CHECK(add_fields(m, "Top: 1\r\n", "Date: x\r\n", index.fields_end()) == add_fields(m, "Top: 1\r\n", "Date: x\r\n"));
+    CHECK(add_fields(m, "Top: 1\r\n", "", index.fields_end()) == add_fields(m, "Top: 1\r\n", ""));
+  }
+  CHECK(FieldIndex(messages[0]).count("Return-Path") == 2);
+  CHECK(FieldIndex(messages[1]).count("Message-ID") == 1);
+}
