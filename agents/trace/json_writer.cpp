@@ -134,10 +134,11 @@ void JsonWriter::end_array() {
   out_ += ']';
   first_.pop_back();
 }
-void JsonWriter::key(std::string_view k) {
+void JsonWriter::key(Name k) {
   separate();
-  append_json_string(out_, k);
-  out_ += ':';
+  out_ += '"';
+  out_.append(k.text);
+  out_.append("\":", 2);
   after_key_ = true;
 }
 void JsonWriter::value(std::string_view s) {

@@ -144,7 +144,7 @@ void write_value(JsonWriter& w, const T& v);
 struct FieldWriter {
   JsonWriter& w;
   template <class T>
-  void operator()(const char* name, const T& v) {
+  void operator()(JsonWriter::Name name, const T& v) {  // names are literals in facts.hpp
     w.key(name);
     write_value(w, v);
   }
@@ -190,7 +190,7 @@ void write_event(JsonWriter& w, const TraceEvent& e, std::uint64_t seq) {
     w.value(static_cast<int>(*e.step));
   else
     w.null();
-  auto actor = [&](const char* k, const Actor& a) {
+  auto actor = [&](JsonWriter::Name k, const Actor& a) {
     w.key(k);
     w.begin_object();
     w.field("agent", to_string(a.agent));
