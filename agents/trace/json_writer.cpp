@@ -1,10 +1,12 @@
 #include "agents/trace/json_writer.hpp"
 
 #include <bit>
+#include <charconv>
 #include <cmath>
 #include <cstring>
 #include <cstdio>
 #include <cstdlib>
+#include <stdexcept>
 
 namespace mailsim::trace {
 
@@ -34,27 +36,53 @@ constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
 constexpr std::uint64_t kHighs = 0x8080808080808080ULL;
 constexpr std::uint64_t zero_octets(std::uint64_t v) { return (v - kOnes) & ~v & kHighs; }
 
-// The end of the run of plain printable ASCII that starts at `i`, found eight octets at a time
-// (SWAR): the lowest flagged octet of each word is exact, which is all the scan needs.
+// The octets of a word (eight at a time, SWAR) that cannot stay as they are: the lowest
+// flagged one is exact, which is all the scan needs.
+constexpr std::uint64_t special_octets(std::uint64_t w) {
+  return ((w - kOnes * 0x20) & ~w & kHighs) | (w & kHighs) | zero_octets(w ^ (kOnes * '"')) |
+         zero_octets(w ^ (kOnes * '\\'));
+}
+
+// The end of the run of plain printable ASCII that starts at `i`.
 std::size_t plain_ascii_run(std::string_view s, std::size_t i) {
+  // Big-endian: the octet-by-octet scan of the caller does the work.
+  if constexpr (std::endian::native != std::endian::little) return i;
   while (i + 8 <= s.size()) {
     std::uint64_t w;
     std::memcpy(&w, s.data() + i, 8);
-    const std::uint64_t special = ((w - kOnes * 0x20) & ~w & kHighs) | (w & kHighs) |
-                                  zero_octets(w ^ (kOnes * '"')) | zero_octets(w ^ (kOnes * '\\'));
-    if (special != 0) {
-      // Big-endian: the octet-by-octet scan of the caller finds it.
-      if constexpr (std::endian::native != std::endian::little) return i;
+    if (const std::uint64_t special = special_octets(w); special != 0)
       return i + static_cast<std::size_t>(std::countr_zero(special)) / 8;
-    }
     i += 8;
   }
-  return i;
+  if (i < s.size() && s.size() >= 8) {
+    // The last 1 to 7 octets: read as the word that ends the text, its octets before `i`
+    // (plain, so no borrow starts there) shifted out.
+    std::uint64_t w;
+    std::memcpy(&w, s.data() + s.size() - 8, 8);
+    const std::uint64_t special = special_octets(w) >> (8 * (8 - (s.size() - i)));
+    return special != 0 ? i + static_cast<std::size_t>(std::countr_zero(special)) / 8 : s.size();
+  }
+  return i;  // shorter than a word: the caller's octet loop
 }
 }  // namespace
 
 void append_json_string(std::string& out, std::string_view s) {
-  out += '"';
+  JsonWriter(out).value(s);
+}
+
+void JsonWriter::grow(std::size_t n) {
+  // Room for this write and the next few hundred octets: resizing zero-fills what it adds.
+  out_.resize(len_ + n + 512);
+}
+
+void JsonWriter::put(std::string_view s) {
+  if (s.empty()) return;
+  std::memcpy(room(s.size()), s.data(), s.size());
+  len_ += s.size();
+}
+
+void JsonWriter::put_string(std::string_view s) {
+  put('"');
   std::size_t i = 0;
   while (i < s.size()) {
     // Most of a trace is printable ASCII: find the end of such a run eight octets at a time
@@ -66,42 +94,39 @@ void append_json_string(std::string& out, std::string_view s) {
       ++plain;
     }
     if (plain > i) {
-      out.append(s.data() + i, plain - i);
+      put(s.substr(i, plain - i));
       i = plain;
       if (i == s.size()) break;
     }
     const unsigned char c = static_cast<unsigned char>(s[i]);
     if (c < 0x80) {
       switch (c) {
-        case '"': out += "\\\""; break;
-        case '\\': out += "\\\\"; break;
-        case '\b': out += "\\b"; break;
-        case '\f': out += "\\f"; break;
-        case '\n': out += "\\n"; break;
-        case '\r': out += "\\r"; break;
-        case '\t': out += "\\t"; break;
-        default:
-          if (c < 0x20) {
-            char buf[8];
-            std::snprintf(buf, sizeof buf, "\\u%04x", c);
-            out += buf;
-          } else {
-            out += static_cast<char>(c);
-          }
+        case '"': put("\\\""); break;
+        case '\\': put("\\\\"); break;
+        case '\b': put("\\b"); break;
+        case '\f': put("\\f"); break;
+        case '\n': put("\\n"); break;
+        case '\r': put("\\r"); break;
+        case '\t': put("\\t"); break;
+        default: {  // the other controls (printable ASCII never gets here)
+          static constexpr char kHex[] = "0123456789abcdef";
+          const char u[6] = {'\\', 'u', '0', '0', kHex[c >> 4], kHex[c & 0xF]};
+          put(std::string_view(u, 6));
+        }
       }
       ++i;
       continue;
     }
     const std::size_t n = utf8_length(s, i);
     if (n == 0) {
-      out += "\xEF\xBF\xBD";  // U+FFFD REPLACEMENT CHARACTER
+      put("\xEF\xBF\xBD");  // U+FFFD REPLACEMENT CHARACTER
       ++i;
     } else {
-      out.append(s.substr(i, n));
+      put(s.substr(i, n));
       i += n;
     }
   }
-  out += '"';
+  put('"');
 }
 
 void JsonWriter::separate() {
@@ -109,58 +134,60 @@ void JsonWriter::separate() {
     after_key_ = false;
     return;
   }
-  if (first_.empty()) return;
-  if (first_.back())
-    first_.back() = false;
+  if (depth_ == 0) return;
+  const std::uint64_t bit = std::uint64_t{1} << (depth_ - 1);
+  if (nonempty_ & bit)
+    put(',');
   else
-    out_ += ',';
+    nonempty_ |= bit;
 }
 
-void JsonWriter::begin_object() {
+void JsonWriter::open(char c) {
   separate();
-  out_ += '{';
-  first_.push_back(true);
+  put(c);
+  // Containers nest as the program's facts do, a handful deep.
+  if (depth_ == 64) throw std::length_error("JsonWriter: containers nested more than 64 deep");
+  nonempty_ &= ~(std::uint64_t{1} << depth_);
+  ++depth_;
 }
-void JsonWriter::end_object() {
-  out_ += '}';
-  first_.pop_back();
+
+void JsonWriter::close(char c) {
+  put(c);
+  --depth_;
 }
-void JsonWriter::begin_array() {
-  separate();
-  out_ += '[';
-  first_.push_back(true);
-}
-void JsonWriter::end_array() {
-  out_ += ']';
-  first_.pop_back();
-}
+
 void JsonWriter::key(Name k) {
   separate();
-  out_ += '"';
-  out_.append(k.text);
-  out_.append("\":", 2);
+  char* p = room(k.text.size() + 3);
+  p[0] = '"';
+  std::memcpy(p + 1, k.text.data(), k.text.size());
+  p[k.text.size() + 1] = '"';
+  p[k.text.size() + 2] = ':';
+  len_ += k.text.size() + 3;
   after_key_ = true;
 }
 void JsonWriter::value(std::string_view s) {
   separate();
-  append_json_string(out_, s);
+  put_string(s);
 }
 void JsonWriter::value(std::int64_t n) {
   separate();
-  out_ += std::to_string(n);
+  char* p = room(24);
+  len_ += static_cast<std::size_t>(std::to_chars(p, p + 24, n).ptr - p);
 }
 void JsonWriter::value(std::uint64_t n) {
   separate();
-  out_ += std::to_string(n);
+  char* p = room(24);
+  len_ += static_cast<std::size_t>(std::to_chars(p, p + 24, n).ptr - p);
 }
 void JsonWriter::value(bool b) {
   separate();
-  out_ += b ? "true" : "false";
+  put(b ? "true" : "false");
 }
 void JsonWriter::value(double d) {
   separate();
   if (!std::isfinite(d)) {
-    out_ += "null";
+    put("null");
     return;
   }
   char buf[32];
@@ -171,15 +198,15 @@ void JsonWriter::value(double d) {
   }
   std::string text = buf;
   if (text.find_first_of(".eEn") == std::string::npos) text += ".0";
-  out_ += text;
+  put(text);
 }
 void JsonWriter::null() {
   separate();
-  out_ += "null";
+  put("null");
 }
 void JsonWriter::raw(std::string_view json) {
   separate();
-  out_.append(json);
+  put(json);
 }
 
 }  // namespace mailsim::trace

@@ -12,12 +12,17 @@ namespace mailsim::trace {
 
 class JsonWriter {
  public:
-  explicit JsonWriter(std::string& out) : out_(out) {}
+  // Appends to `out`. While the writer lives, `out` may hold unwritten room at its end; the
+  // destructor cuts it to what was written.
+  explicit JsonWriter(std::string& out) : out_(out), len_(out.size()) {}
+  ~JsonWriter() { out_.resize(len_); }
+  JsonWriter(const JsonWriter&) = delete;
+  JsonWriter& operator=(const JsonWriter&) = delete;
 
-  void begin_object();
-  void end_object();
-  void begin_array();
-  void end_array();
+  void begin_object() { open('{'); }
+  void end_object() { close('}'); }
+  void begin_array() { open('['); }
+  void end_array() { close(']'); }
   // A key written in the program's text: checked when compiled to need no escaping, so it
   // is copied as it is (two million keys in a trace of 2,000 messages).
   struct Name {
@@ -52,9 +57,28 @@ class JsonWriter {
   }
 
  private:
+  // Bytes are written through a pointer into room made at the end of out_: std::string's
+  // per-call cost, not the copying, was most of what writing a trace cost.
+  char* room(std::size_t n) {
+    if (out_.size() - len_ < n) grow(n);
+    return out_.data() + len_;
+  }
+  void grow(std::size_t n);
+  void put(char c) {
+    *room(1) = c;
+    ++len_;
+  }
+  void put(std::string_view s);
+  void put_string(std::string_view s);  // a JSON string literal, quotes included
   void separate();
+  void open(char c);
+  void close(char c);
+
   std::string& out_;
-  std::vector<bool> first_;  // per open container: no element written yet
+  std::size_t len_;  // bytes of out_ written
+  // Per open container, one bit: an element was written (a comma goes before the next).
+  std::uint64_t nonempty_ = 0;
+  int depth_ = 0;
   bool after_key_ = false;
 };
 

@@ -239,8 +239,10 @@ void write_event(JsonWriter& w, const TraceEvent& e, std::uint64_t seq) {
 
 std::string event_json_text(const TraceEvent& e, std::uint64_t seq) {
   std::string out;
-  JsonWriter w(out);
-  write_event(w, e, seq);
+  {
+    JsonWriter w(out);  // gives out its written size when it goes
+    write_event(w, e, seq);
+  }
   return out;
 }
 

@@ -41,8 +41,10 @@ TraceWriter::~TraceWriter() = default;
 void TraceWriter::write(const TraceEvent& e, std::uint64_t seq) {
   if (format_ == TraceFormat::Json && !first_event_) buffer_ += ",\n";
   first_event_ = false;
-  JsonWriter w(buffer_);
-  write_event(w, e, seq);
+  {
+    JsonWriter w(buffer_);  // gives buffer_ its written size when it goes
+    write_event(w, e, seq);
+  }
   if (format_ == TraceFormat::JsonLines) buffer_ += '\n';
   if (buffer_.size() >= kFlushAt) flush_buffer();
 }
