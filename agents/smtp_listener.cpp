@@ -180,9 +180,9 @@ class SmtpListener::Session : public ServerSession, private smtp::ServerPolicy {
     e.direction = trace::Direction::Request;
     e.conn = sock_.conn;
     e.msg = msg;
-    e.line = describe_content(content);
     e.octets = static_cast<std::int64_t>(content.size());
     e.lines = content_lines(content);
+    e.line = describe_content(content.size(), e.lines);
     e.text = content;
     ctx.trace.add(std::move(e));
   }

@@ -22,7 +22,7 @@ struct WireParty {
   std::uint64_t conn = 0;
 };
 
-std::string describe_content(std::string_view text);
+std::string describe_content(std::size_t octets, std::int64_t lines);
 std::int64_t content_lines(std::string_view text);
 
 // Alert for a reply line: SMTP 4xx/5xx.
@@ -63,9 +63,9 @@ void trace_outputs(Context& ctx, const WireParty& p, const Outputs& outs) {
       }
     } else {
       e.kind = trace::Kind::Content;
-      e.line = describe_content(o.text);
       e.octets = static_cast<std::int64_t>(o.text.size());
       e.lines = content_lines(o.text);
+      e.line = describe_content(o.text.size(), e.lines);
       e.text = o.text;
     }
     ctx.trace.add(std::move(e));
