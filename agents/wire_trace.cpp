@@ -1,7 +1,6 @@
 #include "agents/wire_trace.hpp"
 
 #include <algorithm>
-#include <bit>
 #include <cstring>
 #include <cctype>
 
@@ -10,15 +9,21 @@ namespace mailsim::agents {
 // Counted eight octets at a time: a traced run counts the lines of every message it carries.
 std::int64_t content_lines(std::string_view text) {
   constexpr std::uint64_t kLows = 0x7F7F7F7F7F7F7F7FULL;
+  constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
   std::int64_t n = 0;
   std::size_t i = 0;
-  for (; i + 8 <= text.size(); i += 8) {
-    std::uint64_t w;
-    std::memcpy(&w, text.data() + i, 8);
-    w ^= 0x0A0A0A0A0A0A0A0AULL;  // LF octets become zero
-    // The high bit of each octet that is exactly zero (no borrows: exact for every octet).
-    const std::uint64_t zero = ~(((w & kLows) + kLows) | w | kLows);
-    n += std::popcount(zero);
+  while (i + 8 <= text.size()) {
+    // Per-octet counts (at most 31 words, so each stays below 32 and their sum below 256),
+    // added up by one multiplication: no popcount instruction in the baseline x86-64.
+    std::uint64_t counts = 0;
+    for (int k = 0; k < 31 && i + 8 <= text.size(); ++k, i += 8) {
+      std::uint64_t w;
+      std::memcpy(&w, text.data() + i, 8);
+      w ^= kOnes * '\n';  // LF octets become zero
+      // The high bit of each octet that is exactly zero (no carries cross octets).
+      counts += ~(((w & kLows) + kLows) | w | kLows) >> 7;
+    }
+    n += static_cast<std::int64_t>((counts * kOnes) >> 56);
   }
   return n + std::count(text.begin() + static_cast<std::ptrdiff_t>(i), text.end(), '\n');
 }

@@ -20,6 +20,7 @@ TEST_CASE("content_lines counts every LF, whatever the length and the octets aro
     CHECK(content_lines(text) == std::count(text.begin(), text.end(), '\n'));
   }
   CHECK(content_lines(std::string(64, '\n')) == 64);
+  CHECK(content_lines(std::string(1000, '\n')) == 1000);  // past the 31-word batches of the count
   CHECK(content_lines("") == 0);
 }
 
