@@ -46,19 +46,33 @@ void Engine::heap_pop() {
   if (!heap_.empty()) sift_down(0, last);
 }
 
-// Moves the hole at `i` down until `k` fits there.
+// Moves the hole at `i` down until `k` fits there. Bottom-up (as in Wegener's heapsort): the
+// hole goes down to a leaf along the earliest children without comparing them with `k`,
+// which came from the end of the heap and nearly always belongs near the bottom, and `k`
+// then rises from there: one comparison per level fewer.
 void Engine::sift_down(std::size_t i, Key k) {
   const std::size_t n = heap_.size();
+  const std::size_t top = i;
   for (;;) {
     const std::size_t first = 4 * i + 1;
     if (first >= n) break;
     std::size_t best = first;
-    const std::size_t end = std::min(first + 4, n);
-    for (std::size_t c = first + 1; c < end; ++c)
-      if (earlier(heap_[c], heap_[best])) best = c;
-    if (!earlier(heap_[best], k)) break;
+    if (first + 4 <= n) {  // all four children: the common case, without a bound per child
+      if (earlier(heap_[first + 1], heap_[best])) best = first + 1;
+      if (earlier(heap_[first + 2], heap_[best])) best = first + 2;
+      if (earlier(heap_[first + 3], heap_[best])) best = first + 3;
+    } else {
+      for (std::size_t c = first + 1; c < n; ++c)
+        if (earlier(heap_[c], heap_[best])) best = c;
+    }
     heap_[i] = heap_[best];
     i = best;
+  }
+  while (i > top) {
+    const std::size_t parent = (i - 1) / 4;
+    if (!earlier(k, heap_[parent])) break;
+    heap_[i] = heap_[parent];
+    i = parent;
   }
   heap_[i] = k;
 }
