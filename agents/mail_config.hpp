@@ -2,6 +2,7 @@
 // Configuration of one provider's mail server, as loaded from the scenario: its domains,
 // its users, its services and its policies.
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -105,6 +106,14 @@ struct MailServerConfig {
   // a local domain (RFC 5321 section 4.5.1, RFC 2142) without such a user, the first user of
   // that domain (else of the server), standing for the administrator. nullptr: none.
   const UserAccount* mailbox_for(std::string_view address) const;
+
+  // The users by name, built on the first lookup (and again if `users` has changed size or
+  // moved since): a lookup is a hash, not a scan of every user with a case-blind comparison.
+  struct UserIndex;
+  mutable std::shared_ptr<const UserIndex> user_index_cache;
+
+ private:
+  const UserIndex& user_index() const;
 };
 
 bool domain_in(const std::vector<std::string>& domains, std::string_view domain);

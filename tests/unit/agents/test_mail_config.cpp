@@ -47,3 +47,25 @@ TEST_CASE("mailbox_for: the user's own; postmaster@ and abuse@ reach the domain'
   relay.host = "relay.example.org";
   CHECK_FALSE(relay.mailbox_for("postmaster"));
 }
+
+TEST_CASE("find_user and mailbox_for answer as a scan in order would, and follow changes to the users",
+          "[config]") {
+  MailServerConfig c;
+  c.domains = {"a.example", "b.example"};
+  c.users = {{"ann@a.example", "1"}, {"ann@b.example", "2"}, {"bob@b.example", "3"}, {"b.example", "4"}};
+  // A local part shared by two users names the first; the full address names each.
+  CHECK(c.find_user("ANN")->password == "1");
+  CHECK(c.find_user("Ann@B.Example")->password == "2");
+  CHECK(c.mailbox_for("ann@B.EXAMPLE")->password == "2");
+  CHECK(c.mailbox_for("bob@b.example")->password == "3");
+  CHECK_FALSE(c.find_user("ann@c.example"));
+  CHECK_FALSE(c.find_user(""));
+  CHECK(c.mailbox_for(std::string(600, 'x') + "@a.example") == nullptr);  // longer than any address
+  // Users added (or the vector moved) after a lookup are found: the index is built again.
+  c.users.push_back({"carol@a.example", "5"});
+  CHECK(c.find_user("carol")->password == "5");
+  MailServerConfig copy = c;
+  copy.users[0].password = "copied";
+  CHECK(copy.find_user("ann")->password == "copied");  // the copy's own users, not c's
+  CHECK(c.find_user("ann")->password == "1");
+}
