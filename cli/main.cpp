@@ -1,6 +1,7 @@
 // mailsim's command line. CLI11 is slow to compile, so this is the only file including it.
 #include <CLI/CLI.hpp>
 
+#include <cstdlib>
 #include <fstream>
 #include <iostream>
 
@@ -18,6 +19,12 @@
 int main(int argc, char** argv) {
   using namespace mailsim::app;
   CLI::App app{"mailsim: a discrete-event simulator of e-mail delivery, with real SMTP and POP3 text"};
+#if MAILSIM_MIMALLOC
+  // The heap in 2 MiB pages (transparent huge pages, where the kernel offers them): a run
+  // touches hundreds of MiB, and a fault per 4 KiB page was a fifth of its time on a virtual
+  // machine (35,000 faults -> 300 for 10,000 messages). MIMALLOC_LARGE_OS_PAGES=0 turns it off.
+  if (!std::getenv("MIMALLOC_LARGE_OS_PAGES")) mi_option_enable(mi_option_large_os_pages);
+#endif
   std::string version = std::string("mailsim ") + mailsim::kVersion;
 #if MAILSIM_MIMALLOC
   // Also a use of the library, so that no --as-needed link drops the allocator it replaces malloc with.
