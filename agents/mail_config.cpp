@@ -1,7 +1,6 @@
 #include "agents/mail_config.hpp"
 
 #include <algorithm>
-#include <cstring>
 #include <unordered_map>
 
 #include "sim/text.hpp"
@@ -77,9 +76,10 @@ const UserAccount* MailServerConfig::mailbox_for(std::string_view address) const
   if (domain.empty() && !domains.empty()) domain = domains.front();  // RCPT TO:<Postmaster>
   char key[512];
   if (local.size() + 1 + domain.size() <= sizeof key) {
-    std::memcpy(key, local.data(), local.size());
+    // copy_n, not memcpy: an empty view may have no data pointer at all.
+    std::copy_n(local.data(), local.size(), key);
     key[local.size()] = '@';
-    std::memcpy(key + local.size() + 1, domain.data(), domain.size());
+    std::copy_n(domain.data(), domain.size(), key + local.size() + 1);
     const auto& by_mailbox = user_index().by_mailbox;
     if (const auto it = by_mailbox.find(std::string_view(key, local.size() + 1 + domain.size()));
         it != by_mailbox.end())
