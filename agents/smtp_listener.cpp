@@ -124,15 +124,15 @@ class SmtpListener::Session : public ServerSession, private smtp::ServerPolicy {
     // As Postfix's cleanup: the envelope sender is recorded by the MDA alone, so a client's
     // Return-Path: goes (in place); a submission gets the Date: and Message-ID: it lacks.
     // One pass over the header section answers every question asked of it here.
-    auto fields = std::make_optional<mime::FieldIndex>(a.content);
-    if (fields->count("Return-Path") > 0) {
+    mime::FieldIndex fields(a.content);
+    if (fields.count("Return-Path") > 0) {
       mime::remove_fields(a.content, "Return-Path");
-      fields.emplace(a.content);
+      fields = mime::FieldIndex(a.content);
     }
     std::string missing;
-    if (agent_.submission_) missing = missing_submission_fields(*fields, a.queue_id, msg);
+    if (agent_.submission_) missing = missing_submission_fields(fields, a.queue_id, msg);
     q.content = mime::add_fields(a.content, mime::fold_field("Received", mime::received_header(info)), missing,
-                                 fields->fields_end());
+                                 fields.fields_end());
     q.arrived = ctx.engine.now();
     q.submitted = agent_.submission_;
     if (agent_.submission_) {

@@ -52,11 +52,7 @@ std::optional<FieldSpan> field_at(std::string_view s, std::size_t pos, std::size
 }  // namespace
 
 std::size_t count_fields(std::string_view message, std::string_view name) {
-  const std::size_t fields_end = header_block_end(message);
-  std::size_t n = 0;
-  for (auto f = field_at(message, 0, fields_end); f; f = field_at(message, f->end, fields_end))
-    n += detail::iequals(f->name, name) ? 1 : 0;
-  return n;
+  return FieldIndex(message).count(name);
 }
 
 FieldIndex::FieldIndex(std::string_view message) : fields_end_(header_block_end(message)) {
