@@ -21,6 +21,8 @@ const Phrases& phrases_en() {
       {"word.content", "[message content: {octets} octets, {lines} lines]"},
       {"word.fails_transient", "transient failure"},
       {"word.fails_permanent", "permanent failure"},
+      {"word.refused_transient", "temporary refusal of this command"},
+      {"word.refused_permanent", "permanent refusal of this command"},
       {"word.times", "{n} times"},
       {"word.exchanger", "{host} (preference {preference})"},
       {"word.folded_more", "(… and {n} more checks like this one)"},

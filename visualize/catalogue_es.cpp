@@ -21,6 +21,8 @@ const Phrases& phrases_es() {
       {"word.content", "[contenido del mensaje: {octets} octetos, {lines} líneas]"},
       {"word.fails_transient", "fallo temporal"},
       {"word.fails_permanent", "fallo permanente"},
+      {"word.refused_transient", "rechazo temporal de esta orden"},
+      {"word.refused_permanent", "rechazo permanente de esta orden"},
       {"word.times", "{n} veces"},
       {"word.exchanger", "{host} (preferencia {preference})"},
       {"word.folded_more", "(… y {n} consultas más como esta)"},

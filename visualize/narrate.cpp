@@ -15,8 +15,10 @@ namespace {
 void print_line(const Model& m, const Ev& e, Lang L, std::ostream& out) {
   out << "    " << format_time(e.time_us) << "  " << e.actor.label() << " -> " << e.peer.label() << ": "
       << terminal_safe(event_text(m, e, L));
-  if (e.alert == "transient") out << "   [!] " << phrase(L, "word.fails_transient");
-  if (e.alert == "permanent") out << "   [!] " << phrase(L, "word.fails_permanent");
+  // A line's alert says what the reply does to its command (a 554 to DATA after every RCPT
+  // was refused), not to the message: the sentences above the lines tell what happens to it.
+  if (e.alert == "transient") out << "   [!] " << phrase(L, "word.refused_transient");
+  if (e.alert == "permanent") out << "   [!] " << phrase(L, "word.refused_permanent");
   out << '\n';
 }
 
