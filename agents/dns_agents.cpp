@@ -141,7 +141,9 @@ void Resolver::resolve_mail_hosts(const std::string& domain, const std::string& 
   const std::uint64_t epoch = epoch_;
   look_up_mail_hosts(domain, msg, [this, key, epoch](MxResult r) {
     if (epoch != epoch_) return;
-    if (r.outcome == MxResult::Outcome::Ok && r.ttl > 0)
+    // Answers and final refusals (NXDOMAIN, null MX, no address) are kept for their TTL, a
+    // negative one for its SOA's (RFC 2308); a timeout or SERVFAIL is asked again next time.
+    if (r.outcome != MxResult::Outcome::Transient && r.ttl > 0)
       mx_cache_[key] = CachedMx{r, ctx_.engine.now() + static_cast<sim::Time>(r.ttl) * sim::kSecond};
     auto node = mx_waiting_.extract(key);
     if (node.empty()) return;
@@ -177,6 +179,11 @@ void Resolver::resolve_client_name(std::uint32_t address, const std::string& msg
         ptr_cache_[address] = {r.target, ctx_.engine.now() + static_cast<sim::Time>(r.ttl) * sim::kSecond};
         return done(r.target);
       }
+    // "No name" is kept too, for the SOA's negative TTL (RFC 2308): a client without a PTR
+    // record does not cost a query on each of its connections.
+    if (!a.timed_out && a.message.rcode != dns::Rcode::ServFail)
+      if (const auto ttl = dns::negative_ttl(a.message))
+        ptr_cache_[address] = {"", ctx_.engine.now() + static_cast<sim::Time>(*ttl) * sim::kSecond};
     done("");
   });
 }
@@ -196,14 +203,15 @@ void Resolver::look_up_mail_hosts(const std::string& domain, const std::string& 
       result->outcome = MxResult::Outcome::Permanent;
       result->failure = trace::MxFailure::NxDomain;
       result->reason = "Host or domain name not found. Name service error for name=" + domain + " type=MX: Host not found";
+      result->ttl = dns::negative_ttl(a.message).value_or(0);
       return done(*result);
     }
     std::vector<dns::Record> mx;
     for (const auto& r : a.message.answers)
       if (r.type == dns::Type::MX) mx.push_back(r);
-    // An implicit MX is cached by the A record's TTL alone; a NODATA answer's own TTL
-    // (the SOA minimum) is not modelled.
-    result->ttl = mx.empty() ? 0xffffffffu : mx.front().ttl;
+    // An implicit MX is kept no longer than the NODATA answer (its SOA's negative TTL) nor
+    // the A record; without a SOA the NODATA may not be cached at all (RFC 2308 section 5).
+    result->ttl = mx.empty() ? dns::negative_ttl(a.message).value_or(0) : mx.front().ttl;
     for (const auto& r : mx) result->ttl = std::min(result->ttl, r.ttl);
     if (mx.empty()) {
       // RFC 5321 section 5.1: no MX, so the domain itself is the implicit MX (preference 0).
@@ -261,6 +269,8 @@ void Resolver::resolve_addresses(std::shared_ptr<MxResult> result, std::size_t i
         result->ttl = std::min(result->ttl, r.ttl);
         break;
       }
+    if (!a.timed_out && !result->targets[i].address)  // an exchange without an address: negative
+      result->ttl = std::min(result->ttl, dns::negative_ttl(a.message).value_or(0));
     resolve_addresses(result, i + 1, std::move(additional), msg, std::move(done));
   });
 }

@@ -50,7 +50,8 @@ class Resolver {
   void resolve_mail_hosts(const std::string& domain, const std::string& msg, std::function<void(MxResult)> done);
   // The client's name for a Received: field, by its address's PTR record (reverse DNS, as
   // Postfix's smtpd looks it up when a client connects); "" when there is none or no answer.
-  // Answers are kept for their TTL. Its packets are real, but it is not traced as lines.
+  // Answers are kept for their TTL, "no name" for its SOA's negative TTL (RFC 2308). Its
+  // packets are real, but it is not traced as lines.
   void resolve_client_name(std::uint32_t address, const std::string& msg, std::function<void(std::string)> done);
   // Host crash: the cache and the lookups in flight are forgotten.
   void crash();
@@ -73,7 +74,7 @@ class Resolver {
   };
   std::map<std::string, CachedMx> mx_cache_;  // by lower-case domain
   std::map<std::string, std::vector<std::function<void(MxResult)>>> mx_waiting_;
-  std::map<std::uint32_t, std::pair<std::string, sim::Time>> ptr_cache_;  // address -> name, expiry
+  std::map<std::uint32_t, std::pair<std::string, sim::Time>> ptr_cache_;  // address -> name ("": none), expiry
   std::uint64_t epoch_ = 0;
 
   Context& ctx_;

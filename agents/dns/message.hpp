@@ -66,5 +66,9 @@ std::string reverse_name(std::uint32_t host_order);
 // RDATA for a SOA record (Record::rdata), for the authority section of negative answers.
 std::string soa_rdata(std::string_view mname, std::string_view rname, std::uint32_t serial,
                       std::uint32_t minimum_ttl);
+// How long a negative answer (NXDOMAIN, or NOERROR without the asked type) may be cached:
+// the lesser of its authority SOA's TTL and MINIMUM field (RFC 2308 sections 3 and 5).
+// Nothing (do not cache) when the answer carries no well-formed SOA.
+std::optional<std::uint32_t> negative_ttl(const Message& m);
 
 }  // namespace mailsim::dns

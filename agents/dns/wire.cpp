@@ -328,4 +328,16 @@ std::string soa_rdata(std::string_view mname, std::string_view rname, std::uint3
   return out;
 }
 
+std::optional<std::uint32_t> negative_ttl(const Message& m) {
+  for (const Record& r : m.authority) {
+    // MINIMUM is the last of the five 32-bit fields after the two names.
+    if (r.type != Type::SOA || r.rdata.size() < 22) continue;
+    const auto* p = reinterpret_cast<const unsigned char*>(r.rdata.data() + r.rdata.size() - 4);
+    const std::uint32_t minimum = (std::uint32_t{p[0]} << 24) | (std::uint32_t{p[1]} << 16) |
+                                  (std::uint32_t{p[2]} << 8) | std::uint32_t{p[3]};
+    return std::min(r.ttl, minimum);
+  }
+  return std::nullopt;
+}
+
 }  // namespace mailsim::dns

@@ -80,6 +80,10 @@ World::World(const Scenario& scenario, RunOptions options)
       }
       zone.add(rec);
     }
+    // One server answers for the whole simulated Internet, so its SOA is the root's. Negative
+    // answers carry it, which lets resolvers cache them for an hour (RFC 2308), as they do.
+    const std::string& ns = scenario_.dns_server;
+    zone.add(dns::Record{"", dns::Type::SOA, 3600, 0, "", 0, dns::soa_rdata(ns, "hostmaster." + ns, 1, 3600)});
     dns_ = std::make_unique<agents::DnsServerAgent>(ctx_, *net_.find_host(scenario_.dns_server), std::move(zone));
     dns_->start();
   }

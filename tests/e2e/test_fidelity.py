@@ -216,6 +216,31 @@ class ReverseDns(unittest.TestCase):
         self.assertIn("from mail.example.org (unknown [198.51.100.25])", relay)
         self.assertIn("from pc-alice (alice-home.example.net [198.51.100.10])", submission)
 
+    def test_no_name_is_cached_like_a_name(self):
+        # A resolver keeps a negative answer for its SOA's negative TTL (RFC 2308): Alice's PC
+        # has no PTR record, and her second connection, within the hour, costs
+        # no second query. The server asks DNS once for her name and once for example.com's MX.
+        def edit(s):
+            second = dict(s["messages"][0], id="m2", at="40s", subject="Again")
+            s["messages"].append(second)
+        tmp = tempfile.mkdtemp(prefix="mailsim-fidelity-")
+        try:
+            path, packets = os.path.join(tmp, "s.json"), os.path.join(tmp, "p.json")
+            with open(scenario("six-steps")) as f:
+                s = json.load(f)
+            edit(s)
+            with open(path, "w") as f:
+                json.dump(s, f)
+            run("run", path, "--trace-packets", packets, "-q")
+            with open(packets) as f:
+                p = json.load(f)["packets"]
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+        queries = [x for x in p if x["proto"] == "UDP" and x["from"] == "mail.example.org" and x["dport"] == 53]
+        self.assertEqual(len(queries), 2, queries)
+        answers = [x for x in p if x["proto"] == "UDP" and x["to"] == "mail.example.org" and x["sport"] == 53]
+        self.assertEqual(len(answers), 2, answers)
+
 
 if __name__ == "__main__":
     result = unittest.main(verbosity=2, exit=False).result

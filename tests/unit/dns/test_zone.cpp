@@ -85,6 +85,15 @@ TEST_CASE("NXDOMAIN versus NODATA", "[dns][zone]") {
   REQUIRE(org.authority.size() == 1);
   REQUIRE(org.authority[0].type == Type::SOA);
   REQUIRE(*decode(encode(org)) == org);
+
+  // RFC 2308: it may be cached for the lesser of the SOA's TTL (300) and MINIMUM (60);
+  // a negative answer without a SOA may not be cached at all.
+  REQUIRE(negative_ttl(org) == std::optional<std::uint32_t>(60));
+  REQUIRE(negative_ttl(*decode(encode(org))) == std::optional<std::uint32_t>(60));
+  Message short_lived = org;
+  short_lived.authority[0].ttl = 20;
+  REQUIRE(negative_ttl(short_lived) == std::optional<std::uint32_t>(20));
+  REQUIRE_FALSE(negative_ttl(z.answer(query("nope.example.com", Type::A))));
 }
 
 TEST_CASE("zone names are case-insensitive", "[dns][zone]") {
