@@ -81,27 +81,25 @@ std::uint16_t Transport::ephemeral_port(HostId host) {
   return p;
 }
 
-Transport::Conn* Transport::find(std::uint64_t id) {
-  auto it = conns_.find(id);
-  return it == conns_.end() ? nullptr : it->second.get();
-}
+Transport::Conn* Transport::find(std::uint64_t id) { return conns_.find(id); }
 
-HostId Transport::host_of(SocketId s) const { return conns_.at(s.conn)->end[s.side].host; }
-HostId Transport::peer_host_of(SocketId s) const { return conns_.at(s.conn)->end[1 - s.side].host; }
-std::uint32_t Transport::peer_address_of(SocketId s) const { return conns_.at(s.conn)->end[1 - s.side].addr; }
+HostId Transport::host_of(SocketId s) const { return conns_.at(s.conn).end[s.side].host; }
+HostId Transport::peer_host_of(SocketId s) const { return conns_.at(s.conn).end[1 - s.side].host; }
+std::uint32_t Transport::peer_address_of(SocketId s) const { return conns_.at(s.conn).end[1 - s.side].addr; }
 
 std::size_t Transport::open_connections() const {
-  return static_cast<std::size_t>(std::count_if(conns_.begin(), conns_.end(), [](const auto& kv) {
-    for (const Endpoint& e : kv.second->end)
-      if (e.state != TcpState::Closed && e.state != TcpState::TimeWait) return true;
-    return false;
-  }));
+  std::size_t n = 0;
+  conns_.for_each([&](std::uint64_t, const Conn& c) {
+    for (const Endpoint& e : c.end)
+      if (e.state != TcpState::Closed && e.state != TcpState::TimeWait) return void(++n);
+  });
+  return n;
 }
 
 std::optional<TcpInfo> Transport::info(SocketId s) const {
-  auto it = conns_.find(s.conn);
-  if (it == conns_.end()) return std::nullopt;
-  const Endpoint& e = it->second->end[s.side];
+  const Conn* c = conns_.find(s.conn);
+  if (!c) return std::nullopt;
+  const Endpoint& e = c->end[s.side];
   if (e.state == TcpState::Closed || lines()) return std::nullopt;
   TcpInfo i = e.stats;
   i.mss = e.mss;
@@ -120,9 +118,8 @@ std::optional<TcpInfo> Transport::info(SocketId s) const {
 SocketId Transport::connect(HostId from, std::uint32_t to_addr, std::uint16_t port, StreamHandler* handler) {
   Busy busy(*this);
   purge_lingering();
-  auto owned = std::make_unique<Conn>(cfg_);
-  Conn& c = *owned;
-  c.id = next_conn_++;
+  Conn& c = conns_.add(std::make_unique<Conn>(cfg_));
+  c.id = conns_.next_id() - 1;
   Endpoint& a = c.end[0];
   Endpoint& b = c.end[1];
   a.host = from;
@@ -142,7 +139,6 @@ SocketId Transport::connect(HostId from, std::uint32_t to_addr, std::uint16_t po
   a.rcv_shift = scale_for(cfg_.receive_buffer);
   c.connect_started = engine_.now();
   const std::uint64_t id = c.id;
-  conns_.emplace(id, std::move(owned));
   if (lines())
     line_connect(id);
   else
@@ -457,10 +453,8 @@ void Transport::drop_end(Conn& c, int side) {
 void Transport::mark_for_reap(std::uint64_t id) { reap_pending_.push_back(id); }
 
 void Transport::reap(std::uint64_t id) {
-  auto it = conns_.find(id);
-  if (it == conns_.end()) return;
-  const Conn& c = *it->second;
-  if (c.end[0].state == TcpState::Closed && c.end[1].state == TcpState::Closed) conns_.erase(it);
+  const Conn* c = conns_.find(id);
+  if (c && c->end[0].state == TcpState::Closed && c->end[1].state == TcpState::Closed) conns_.erase(id);
 }
 
 void Transport::enter_lingering(Conn& c, int side, TcpState state) {
@@ -495,10 +489,10 @@ void Transport::purge_lingering() {
 void Transport::crash_host(HostId host) {
   Busy busy(*this);
   std::vector<std::pair<std::uint64_t, int>> victims;
-  for (auto& [id, c] : conns_)
+  conns_.for_each([&](std::uint64_t id, const Conn& c) {  // in id order: deterministic
     for (int side = 0; side < 2; ++side)
-      if (c->end[side].host == host && c->end[side].state != TcpState::Closed) victims.emplace_back(id, side);
-  std::sort(victims.begin(), victims.end());  // deterministic order
+      if (c.end[side].host == host && c.end[side].state != TcpState::Closed) victims.emplace_back(id, side);
+  });
   for (auto [id, side] : victims) {
     Conn* c = find(id);
     if (!c) continue;

@@ -28,6 +28,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "sim/id_window.hpp"
 #include "sim/network.hpp"
 
 namespace mailsim::sim {
@@ -238,12 +239,11 @@ class Transport {
   std::unique_ptr<PacketPool> packets_;
   std::map<std::pair<HostId, std::uint16_t>, Acceptor> listeners_;
   std::map<std::pair<HostId, std::uint16_t>, DatagramHandler> udp_;
-  std::unordered_map<std::uint64_t, std::unique_ptr<Conn>> conns_;
+  IdWindow<Conn> conns_;  // by id
   std::deque<std::pair<Time, std::uint64_t>> lingering_;  // (since, conn): TIME-WAIT, FIN-WAIT-2
   std::vector<std::uint64_t> reap_pending_;
   int depth_ = 0;
   std::unordered_map<HostId, std::uint16_t> next_port_;
-  std::uint64_t next_conn_ = 1;
 };
 
 }  // namespace mailsim::sim
