@@ -71,23 +71,29 @@ void Ledger::update(Entry& e, RcptRecord& r, F&& change) {
 }
 
 void Ledger::plan(MessageRecord m) {
-  if (by_id_.count(m.id)) return;  // ids are unique; a second plan is ignored
-  by_id_[m.id] = entries_.size();
+  if (index_of(m.id)) return;  // ids are unique; a second plan is ignored
   for (auto& r : m.rcpts) r.address = lower(r.address);
   Entry& e = entries_.emplace_back();
+  e.id = m.id;
+  by_id_.add(e.id, static_cast<std::uint32_t>(entries_.size() - 1),
+             [this](std::uint32_t i) -> std::string_view { return entries_[i].id; });
   e.record = std::make_unique<MessageRecord>(std::move(m));
   for (const auto& r : e.record->rcpts) count(*e.record, r, e, +1);
 }
 
+std::optional<std::uint32_t> Ledger::index_of(std::string_view id) const {
+  return by_id_.find(id, [this](std::uint32_t i) -> std::string_view { return entries_[i].id; });
+}
+
 Ledger::Entry* Ledger::entry(const std::string& id) {
-  auto it = by_id_.find(id);
-  return it == by_id_.end() ? nullptr : &entries_[it->second];
+  const auto i = index_of(id);
+  return i ? &entries_[*i] : nullptr;
 }
 
 std::optional<MessageRecord> Ledger::find(const std::string& id) const {
-  auto it = by_id_.find(id);
-  if (it == by_id_.end()) return std::nullopt;
-  const Entry& e = entries_[it->second];
+  const auto i = index_of(id);
+  if (!i) return std::nullopt;
+  const Entry& e = entries_[*i];
   return e.record ? *e.record : spill_.read(e.spilled);
 }
 

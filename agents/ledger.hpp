@@ -13,7 +13,6 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <unordered_set>
 #include <vector>
 
@@ -22,6 +21,7 @@
 #include "agents/ledger_record.hpp"
 #include "agents/record_spill.hpp"
 #include "agents/trace/event.hpp"
+#include "sim/string_index.hpp"
 #include "sim/time.hpp"
 
 namespace mailsim::agents {
@@ -39,7 +39,7 @@ class Ledger {
   // Every fact an agent states goes through here (Trace::observe_facts).
   void observe(const trace::TraceEvent& e);
 
-  bool contains(const std::string& id) const { return by_id_.count(id) > 0; }
+  bool contains(const std::string& id) const { return index_of(id).has_value(); }
   std::optional<MessageRecord> find(const std::string& id) const;
 
   // True when nothing more can happen to any message: every recipient has a final status
@@ -58,6 +58,7 @@ class Ledger {
 
  private:
   struct Entry {
+    std::string id;                          // the message's id, kept while its record is spilled
     std::unique_ptr<MessageRecord> record;  // null while spilled
     RecordSpill::Ref spilled;
     std::uint32_t open = 0;      // recipients still open (is_open)
@@ -66,6 +67,7 @@ class Ledger {
     std::uint32_t kept = 0;       // local copies the MUAs kept of it
     bool finished = false;        // on_finished was called
   };
+  std::optional<std::uint32_t> index_of(std::string_view id) const;
   nlohmann::json totals_json() const;
   nlohmann::json message_json(const MessageRecord& m) const;
   MessageRecord* message(const std::string& id);
@@ -84,7 +86,7 @@ class Ledger {
 
   std::size_t keep_in_memory_;
   std::vector<Entry> entries_;
-  std::unordered_map<std::string, std::size_t> by_id_;
+  sim::StringIndex by_id_;  // into entries_
   std::unordered_set<std::string> pollers_;
   std::int64_t open_ = 0;
   Totals totals_;
