@@ -56,6 +56,7 @@ int hex_value(char c) {
   return -1;
 }
 
+std::string fold_unbreakable(const std::string& line, std::size_t name_size);
 }  // namespace
 
 std::string qp_encode(std::string_view text) {
@@ -188,9 +189,32 @@ std::string fold_field(std::string_view name, std::string_view value) {
   }
 
   // Pieces start at each whitespace run that follows a non-whitespace character; folding
-  // inserts CRLF before a piece, so continuation lines begin with whitespace.
+  // inserts CRLF before a piece, so continuation lines begin with whitespace. Each output
+  // line is a run of whole pieces of `line`, so it is copied once, straight from there.
+  std::string out;
+  out.reserve(line.size() + line.size() / 16 + 2);
+  const std::size_t first_gap = name.size() + 2;
+  std::size_t cur = 0;  // the output line being filled is line[cur, piece)
+  for (std::size_t piece = 0; piece < line.size();) {
+    std::size_t end = std::max(piece + 1, first_gap);
+    while (end < line.size() && !(detail::is_wsp(line[end]) && !detail::is_wsp(line[end - 1]))) ++end;
+    if (piece > cur && end - cur > kSoftLine) {
+      out.append(line, cur, piece - cur).append("\r\n");
+      cur = piece;
+    }
+    if (end - cur > kHardLine) return fold_unbreakable(line, name.size());  // a word over 998
+    piece = end;
+  }
+  out.append(line, cur, std::string::npos).append("\r\n");
+  return out;
+}
+
+namespace {
+// fold_field's last resort: a run without whitespace too long for a line is cut (at a UTF-8
+// character boundary) and goes on after a space.
+std::string fold_unbreakable(const std::string& line, std::size_t name_size) {
   std::vector<std::size_t> starts{0};
-  for (std::size_t i = name.size() + 2; i < line.size(); ++i)
+  for (std::size_t i = name_size + 2; i < line.size(); ++i)
     if (detail::is_wsp(line[i]) && !detail::is_wsp(line[i - 1])) starts.push_back(i);
   starts.push_back(line.size());
 
@@ -208,11 +232,13 @@ std::string fold_field(std::string_view name, std::string_view value) {
       const std::size_t cut = detail::utf8_prefix(cur, kHardLine);
       out += cur.substr(0, cut);
       out += "\r\n";
-      cur = " " + cur.substr(cut);
+      cur[cut - 1] = ' ';  // the space that starts the continuation line
+      cur.erase(0, cut - 1);
     }
   }
   flush();
   return out;
 }
+}  // namespace
 
 }  // namespace mailsim::mime
