@@ -7,14 +7,29 @@
 
 namespace mailsim::smtp {
 
+std::string_view ReplyText::operator[](std::size_t i) const {
+  std::size_t at = 0;
+  for (; i > 0; --i) at = data_.find('\n', at) + 1;
+  return std::string_view(data_).substr(at, data_.find('\n', at) - at);
+}
+
+void ReplyText::push_back(std::string_view line) {
+  const std::size_t at = data_.size();
+  data_.append(line);
+  if (line.find('\n') != std::string_view::npos)
+    std::replace(data_.begin() + static_cast<std::ptrdiff_t>(at), data_.end(), '\n', '?');
+  data_ += '\n';
+  ++count_;
+}
+
 Reply Reply::make(int code, std::string enhanced, std::string text) {
-  return Reply{code, std::move(enhanced), {std::move(text)}};
+  return Reply{code, std::move(enhanced), ReplyText(std::move(text))};
 }
 
 std::string Reply::summary() const {
   std::string s = std::to_string(code);
-  if (!enhanced.empty()) s += " " + enhanced;
-  if (!text.empty() && !text.front().empty()) s += " " + text.front();
+  if (!enhanced.empty()) s.append(" ").append(enhanced);
+  if (!text.empty() && !text.front().empty()) s.append(" ").append(text.front());
   return s;
 }
 
@@ -96,8 +111,7 @@ std::optional<Reply> ReplyParser::fail(std::string why) {
 
 std::size_t ReplyParser::buffered() const {
   std::size_t n = reader_.buffered();
-  for (const auto& t : partial_.text) n += t.size();
-  return n;
+  return n + partial_.text.octets();
 }
 
 std::optional<Reply> ReplyParser::next() {

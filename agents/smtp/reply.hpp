@@ -1,7 +1,9 @@
 #pragma once
 // SMTP replies (RFC 5321 section 4.2, enhanced codes RFC 2034/3463): the value type both
 // cores share, the server's rendering into wire lines, and the client's bounded parser.
+#include <algorithm>
 #include <cstddef>
+#include <initializer_list>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -12,10 +14,63 @@
 
 namespace mailsim::smtp {
 
+// A reply's text lines, without code and enhanced code, kept in one string where each line
+// ends in LF: a reply costs one allocation at most (none when short), where a vector of
+// strings cost one for the vector and one per long line, on both sides of every command.
+// A line never holds LF: one given with an LF gets '?' there, as the wire would show it.
+class ReplyText {
+ public:
+  ReplyText() = default;
+  ReplyText(std::initializer_list<std::string_view> lines) {
+    for (std::string_view l : lines) push_back(l);
+  }
+  explicit ReplyText(std::string line) : data_(std::move(line)), count_(1) {
+    if (data_.find('\n') != std::string::npos) std::replace(data_.begin(), data_.end(), '\n', '?');
+    data_ += '\n';
+  }
+
+  bool empty() const { return count_ == 0; }
+  std::size_t size() const { return count_; }  // lines
+  std::string_view operator[](std::size_t i) const;  // walks the lines before it
+  std::string_view front() const { return (*this)[0]; }
+  void push_back(std::string_view line);
+  void emplace_back(std::string_view line) { push_back(line); }
+  std::size_t octets() const { return data_.size() - count_; }  // the lines without their ends
+  bool operator==(const ReplyText&) const = default;
+
+  class const_iterator {  // the lines in order, as string views
+   public:
+    using value_type = std::string_view;
+    using difference_type = std::ptrdiff_t;
+    const_iterator() = default;
+    const_iterator(std::string_view rest) : rest_(rest) {}
+    std::string_view operator*() const { return rest_.substr(0, rest_.find('\n')); }
+    const_iterator& operator++() {
+      rest_.remove_prefix(rest_.find('\n') + 1);
+      return *this;
+    }
+    const_iterator operator++(int) {
+      const_iterator was = *this;
+      ++*this;
+      return was;
+    }
+    bool operator==(const const_iterator& o) const { return rest_.size() == o.rest_.size(); }
+
+   private:
+    std::string_view rest_;
+  };
+  const_iterator begin() const { return const_iterator(data_); }
+  const_iterator end() const { return const_iterator(std::string_view(data_).substr(data_.size())); }
+
+ private:
+  std::string data_;
+  std::size_t count_ = 0;
+};
+
 struct Reply {
   int code = 0;
-  std::string enhanced;           // "2.1.0", or empty
-  std::vector<std::string> text;  // one entry per line, without code and enhanced code
+  std::string enhanced;  // "2.1.0", or empty
+  ReplyText text;
 
   static Reply make(int code, std::string enhanced, std::string text);
   bool positive() const { return code >= 200 && code < 300; }

@@ -268,13 +268,13 @@ TEST_CASE("the client's reply parser keeps enhanced codes and multi-line text", 
   p.feed("0 SIZE 100\r\n550 5.1.1 <x@y>: User unknown\r\n354\r\n");
   const std::optional<Reply> ehlo = p.next();
   REQUIRE(ehlo);
-  CHECK(ehlo->text == std::vector<std::string>{"mx.example.com", "PIPELINING", "SIZE 100"});
+  CHECK(ehlo->text == ReplyText{"mx.example.com", "PIPELINING", "SIZE 100"});
   CHECK(ehlo->enhanced.empty());
   const std::optional<Reply> refusal = p.next();
   REQUIRE(refusal);
   CHECK(refusal->code == 550);
   CHECK(refusal->enhanced == "5.1.1");
-  CHECK(refusal->text == std::vector<std::string>{"<x@y>: User unknown"});
+  CHECK(refusal->text == ReplyText{"<x@y>: User unknown"});
   const std::optional<Reply> bare = p.next();
   REQUIRE(bare);
   CHECK(bare->code == 354);

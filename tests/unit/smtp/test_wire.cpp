@@ -26,6 +26,25 @@ TEST_CASE("format_reply bounds lines to 512 octets and neutralises CR, LF and NU
         Lines{"250 2.1.5 a??250 injected??"});
 }
 
+TEST_CASE("a reply's text lines: indexed, iterated, compared, never holding LF", "[wire][reply]") {
+  ReplyText t{"mx.example.com", "", "SIZE 100"};
+  REQUIRE(t.size() == 3);
+  CHECK(t[0] == "mx.example.com");
+  CHECK(t[1].empty());  // an empty line stays a line
+  CHECK(t[2] == "SIZE 100");
+  CHECK(t.front() == "mx.example.com");
+  CHECK(t.octets() == 22);
+  CHECK(std::vector<std::string_view>(t.begin(), t.end()) ==
+        std::vector<std::string_view>{"mx.example.com", "", "SIZE 100"});
+  t.push_back("a\nb");  // LF would split the line: it shows as '?', as on the wire
+  CHECK(t.size() == 4);
+  CHECK(t[3] == "a?b");
+  CHECK(Reply::make(250, "", "x\ny").text == ReplyText{"x?y"});
+  CHECK(ReplyText{}.empty());
+  CHECK(ReplyText{}.begin() == ReplyText{}.end());
+  CHECK(ReplyText{"a"} != ReplyText{"a", ""});
+}
+
 TEST_CASE("canonical_crlf and dot_stuff", "[wire]") {
   CHECK(canonical_crlf("a\nb\r\nc") == "a\r\nb\r\nc\r\n");
   CHECK(canonical_crlf("") == "");
