@@ -1,5 +1,8 @@
 #include "agents/smtp/client.hpp"
 
+#include <algorithm>
+#include <utility>
+
 #include "sim/base64.hpp"
 
 namespace mailsim::smtp {
@@ -25,40 +28,39 @@ ClientResult::Outcome outcome_of(const Reply& r) {
   return r.permanent() ? ClientResult::Outcome::Permanent : ClientResult::Outcome::Transient;
 }
 
-std::vector<std::string_view> words(std::string_view s) {
-  std::vector<std::string_view> out;
-  std::size_t pos = 0;
-  while (pos < s.size()) {
-    const std::size_t end = std::min(s.find(' ', pos), s.size());
-    if (end > pos) out.push_back(s.substr(pos, end - pos));
-    pos = end + 1;
-  }
-  return out;
+// The next word of `rest` (words are separated by spaces), taken off it; empty at the end.
+std::string_view next_word(std::string_view& rest) {
+  while (!rest.empty() && rest.front() == ' ') rest.remove_prefix(1);
+  const std::string_view word = rest.substr(0, std::min(rest.find(' '), rest.size()));
+  rest.remove_prefix(word.size());
+  return word;
 }
 
 // The EHLO reply's lines after the first each name one extension (RFC 5321 section 4.1.1.1).
+// Read in place: no copies of the words.
 ServerExtensions parse_extensions(const Reply& r) {
   ServerExtensions ext;
   ext.esmtp = true;
-  for (std::size_t i = 1; i < r.text.size(); ++i) {
-    std::vector<std::string_view> w = words(r.text[i]);
-    if (w.empty()) continue;
-    std::string keyword = to_upper(w[0]);
-    if (keyword.rfind("AUTH=", 0) == 0) {  // pre-RFC 4954 servers: "AUTH=PLAIN LOGIN"
-      w[0].remove_prefix(5);
+  bool greeting_line = true;
+  for (std::string_view line : r.text) {
+    if (std::exchange(greeting_line, false)) continue;
+    std::string_view args = line;
+    std::string_view keyword = next_word(args);
+    if (keyword.empty()) continue;
+    if (keyword.size() >= 5 && iequals(keyword.substr(0, 5), "AUTH=")) {  // pre-RFC 4954: "AUTH=PLAIN LOGIN"
+      args = line.substr(static_cast<std::size_t>(keyword.data() - line.data()) + 5);
       keyword = "AUTH";
-    } else {
-      w.erase(w.begin());
     }
-    if (keyword == "PIPELINING") ext.pipelining = true;
-    else if (keyword == "8BITMIME") ext.eightbitmime = true;
-    else if (keyword == "ENHANCEDSTATUSCODES") ext.enhanced_status_codes = true;
-    else if (keyword == "DSN") ext.dsn = true;
-    else if (keyword == "SIZE") {
+    if (iequals(keyword, "PIPELINING")) ext.pipelining = true;
+    else if (iequals(keyword, "8BITMIME")) ext.eightbitmime = true;
+    else if (iequals(keyword, "ENHANCEDSTATUSCODES")) ext.enhanced_status_codes = true;
+    else if (iequals(keyword, "DSN")) ext.dsn = true;
+    else if (iequals(keyword, "SIZE")) {
       ext.size = true;
-      if (!w.empty()) ext.size_limit = static_cast<std::size_t>(parse_number(w[0]).value_or(0));
-    } else if (keyword == "AUTH") {
-      for (std::string_view m : w) {
+      if (const std::string_view limit = next_word(args); !limit.empty())
+        ext.size_limit = static_cast<std::size_t>(parse_number(limit).value_or(0));
+    } else if (iequals(keyword, "AUTH")) {
+      for (std::string_view m = next_word(args); !m.empty(); m = next_word(args)) {
         ext.auth_plain = ext.auth_plain || iequals(m, "PLAIN");
         ext.auth_login = ext.auth_login || iequals(m, "LOGIN");
       }

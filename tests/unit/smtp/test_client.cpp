@@ -71,6 +71,32 @@ TEST_CASE("the client goes lock-step when PIPELINING is not offered or not wante
   check(not_wanted, kEhloPipelining);
 }
 
+TEST_CASE("the EHLO reply's extensions are read case-blind, word by word", "[client][ehlo]") {
+  const auto extensions = [](std::string_view ehlo) {
+    SmtpClient c(client_config("pc"), message());
+    c.receive(kGreeting);
+    c.take_output();
+    c.receive(ehlo);
+    return c.extensions();
+  };
+  const ServerExtensions e = extensions("250-mx.example.com  PIPELINING\r\n250-size  2048 x\r\n250-8bitmime\r\n"
+                                        "250-  EnhancedStatusCodes\r\n250-dsn\r\n250-X-UNKNOWN PIPELINING\r\n250 AUTH=login  plain\r\n");
+  CHECK(e.esmtp);
+  CHECK_FALSE(e.pipelining);  // only on the greeting line and as another keyword's argument
+  CHECK(e.size);
+  CHECK(e.size_limit == 2048);
+  CHECK(e.eightbitmime);
+  CHECK(e.enhanced_status_codes);
+  CHECK(e.dsn);
+  CHECK(e.auth_login);
+  CHECK(e.auth_plain);
+  const ServerExtensions bare = extensions("250-mx\r\n250-SIZE\r\n250-\r\n250 AUTH=\r\n");
+  CHECK(bare.size);
+  CHECK(bare.size_limit == 0);  // SIZE without a number: no limit given
+  CHECK_FALSE(bare.auth_plain);
+  CHECK_FALSE(bare.auth_login);
+}
+
 TEST_CASE("SIZE is declared only when offered and wanted; BODY=8BITMIME when 8-bit", "[client][size]") {
   Transaction t = message();
   t.body_8bit = true;
