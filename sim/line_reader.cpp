@@ -57,4 +57,19 @@ std::optional<LineView> LineReader::next() {
   return std::nullopt;
 }
 
+std::string_view LineReader::plain_run(char special) {
+  release();
+  if (!partial_.empty() || discarding_) return {};
+  const std::size_t begin = pos_;
+  std::size_t p = pos_;
+  while (p < pending_.size() && pending_[p] != special) {
+    const std::size_t lf = pending_.find('\n', p);
+    // Incomplete, a bare LF, or longer than the bound: next() knows what to do with it.
+    if (lf == std::string::npos || lf == p || pending_[lf - 1] != '\r' || lf - p - 1 > limit_) break;
+    p = lf + 1;
+  }
+  pos_ = p;
+  return std::string_view(pending_).substr(begin, p - begin);
+}
+
 }  // namespace mailsim

@@ -38,6 +38,12 @@ class LineReader {
     pending_.append(bytes);
   }
   std::optional<LineView> next();
+  // For a message's text, where most lines need only copying: the longest run of whole lines
+  // at the start of what is buffered that each end in CRLF, fit the bound and do not start
+  // with `special` (SMTP's '.', which needs un-stuffing or ends the text), line ends included,
+  // as one view (valid as next()'s lines are); empty when the next line is not such a line,
+  // which next() then returns as usual.
+  std::string_view plain_run(char special);
   // Bytes buffered but not yet returned as a line (bounded by the limit).
   std::size_t buffered() const { return pending_.size() - pos_ + (partial_returned_ ? 0 : partial_.size()); }
 

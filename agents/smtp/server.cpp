@@ -29,6 +29,7 @@ void SmtpServer::receive(std::string_view bytes) {
   try {
     reader_.feed(bytes);
     while (state_ != State::Closed) {
+      if (state_ == State::Data) take_plain_data();
       std::optional<LineView> line = reader_.next();
       if (!line) break;
       on_line(*line);
@@ -101,6 +102,22 @@ void SmtpServer::on_data_line(const LineView& line) {
     return;
   }
   t.content.append(text).append("\r\n");
+}
+
+// A run of message lines that need nothing but copying (each ends in CRLF, fits the bound,
+// does not start with a dot), taken at once: on_data_line would do the same line by line.
+void SmtpServer::take_plain_data() {
+  const std::string_view run = reader_.plain_run('.');
+  if (run.empty()) return;
+  MailTransaction& t = txn_;
+  t.previous_line_crlf = true;
+  t.content_size += run.size();
+  t.too_big = t.too_big || t.content_size > config_.max_message_size;
+  if (t.too_big || t.line_too_long || t.bare_lf) {
+    std::string().swap(t.content);
+    return;
+  }
+  t.content.append(run);
 }
 
 // The terminating dot: judge the message, answer once, and end the transaction.

@@ -134,6 +134,7 @@ class SmtpServer {
   // server.cpp: input loop, DATA, the reply choke point
   void on_line(const LineView& line);
   void on_data_line(const LineView& line);
+  void take_plain_data();
   void finish_data();
   void reply(Reply r);
   void reset_transaction();
