@@ -54,6 +54,7 @@ void Pop3Client::receive(std::string_view bytes) {
   try {
     reader_.feed(bytes);
     while (!done()) {
+      if (in_body_ && step_ == Step::Retr && !body_too_big_) take_plain_body();
       std::optional<LineView> line = reader_.next();
       if (!line) break;
       handle_line(*line);
@@ -228,6 +229,23 @@ void Pop3Client::retr_line(const LineView& line) {
   }
   body_.append(text).append("\r\n");
   // The next line may only use what is left of the budget, so reader + body stay under the cap.
+  reader_.set_limit(std::max<std::size_t>(config_.max_message_octets - body_.size(), 2));
+}
+
+// A run of message lines that need only copying (CRLF-ended, within the bound, no leading
+// dot), taken at once: retr_line would do the same line by line. Over the budget as a whole
+// means over it at one of its lines.
+void Pop3Client::take_plain_body() {
+  const std::string_view run = reader_.plain_run('.');
+  if (run.empty()) return;
+  if (body_.size() + run.size() > config_.max_message_octets) {
+    body_too_big_ = true;
+    body_.clear();
+    body_.shrink_to_fit();
+    reader_.set_limit(kMaxStatusLine);
+    return;
+  }
+  body_.append(run);
   reader_.set_limit(std::max<std::size_t>(config_.max_message_octets - body_.size(), 2));
 }
 

@@ -95,6 +95,7 @@ class Pop3Client {
   void uidl_ok(std::string_view text);
   void uidl_err(std::string_view text);
   void retr_line(const LineView& line);
+  void take_plain_body();
   void retr_ok(std::string_view text);
   void retr_err(std::string_view text);
   void dele_ok(std::string_view text);

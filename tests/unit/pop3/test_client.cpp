@@ -260,3 +260,51 @@ TEST_CASE("client reply parsing edge cases", "[client]") {
     CHECK(s.reply("-ERR no\r\n") == "RETR 1\r\n");
   }
 }
+
+TEST_CASE("a retrieved message is the same whatever its lines and chunks, and over the cap fails", "[client][retr]") {
+  // Lines that are copied as they are, dot-stuffed ones, bare-LF ones and empty ones, fed in
+  // random chunks, against caps just under, at and over the message's size.
+  const std::vector<std::string> lines = {"plain text", "", "..stuffed", "a much longer line of text, still short",
+                                          ".", "x"};
+  std::uint32_t seed = 99;
+  const auto rnd = [&](std::uint32_t n) {
+    seed = seed * 1664525u + 1013904223u;
+    return (seed >> 8) % n;
+  };
+  for (int round = 0; round < 500; ++round) {
+    std::string wire, want;
+    for (int i = 0, n = static_cast<int>(rnd(15)); i < n; ++i) {
+      std::string line = lines[rnd(static_cast<std::uint32_t>(lines.size()))];
+      if (line == ".") line = "..";  // a lone dot in the message is sent stuffed
+      wire += line + (rnd(6) == 0 ? "\n" : "\r\n");
+      want += (line.starts_with('.') ? line.substr(1) : line) + "\r\n";
+    }
+    wire += ".\r\n";
+    const std::size_t cap = std::max<std::size_t>(want.size() + rnd(3), 2) - 1;  // size - 1 .. size + 1
+    ClientConfig c{"alice", "secret"};
+    c.max_message_octets = cap;
+    Scripted s(c);
+    s.reply("+OK hi\r\n");
+    s.reply("+OK\r\n");
+    s.reply("+OK\r\n");
+    REQUIRE(s.reply("+OK 1 " + std::to_string(want.size()) + "\r\n") == "RETR 1\r\n");
+    std::string got = "+OK\r\n" + wire;
+    std::string sent;
+    for (std::size_t at = 0; at < got.size();) {
+      const std::size_t n = 1 + rnd(30);
+      sent += s.reply(got.substr(at, n));
+      at += n;
+    }
+    const ClientResult& r = s.client.result();
+    INFO("wire: " << wire << "cap " << cap << ", message " << want.size() << " octets");
+    if (want.size() <= cap) {
+      CHECK(sent == "DELE 1\r\n");
+      REQUIRE(r.messages.size() == 1);
+      CHECK(r.messages[0].content == want);
+    } else {
+      CHECK(sent == "QUIT\r\n");
+      CHECK(r.messages.empty());
+      CHECK(r.error == "message 1 exceeds the size limit");
+    }
+  }
+}
