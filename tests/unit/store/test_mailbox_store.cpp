@@ -167,6 +167,16 @@ TEST_CASE("a file-backed store survives reopening", "[store]") {
     other = std::move(moved);
     REQUIRE(other.mailboxes() == std::vector<std::string>{"bob@example.com"});
   }
+  {  // the newest message removed, then the file reopened: its id still does not come back
+    std::int64_t newest = 0;
+    {
+      MailboxStore s(file);
+      newest = s.add("carol@example.com", kMsg1, 45);
+      s.remove({newest});
+    }
+    MailboxStore s(file);
+    REQUIRE(s.add("carol@example.com", kMsg2, 46) > newest);
+  }
   fs::remove_all(dir);
 }
 
