@@ -72,27 +72,46 @@ bool is_enhanced_code(std::string_view code, char class_digit) {
 
 std::size_t reply_lines(const Reply& reply) { return reply.text.empty() ? 1 : reply.text.size(); }
 
-std::string format_reply_line(const Reply& reply, std::size_t i, bool with_enhanced) {
+namespace {
+// True when every octet is printable ASCII: one pass without branches, which the compiler
+// can do many octets at a time; most reply text needs no '?'.
+bool all_printable(std::string_view text) {
+  unsigned bad = 0;
+  for (const char c : text) {
+    const auto u = static_cast<unsigned char>(c);
+    bad |= static_cast<unsigned>(u < 0x20) | static_cast<unsigned>(u >= 0x7f);
+  }
+  return bad == 0;
+}
+}  // namespace
+
+std::string format_reply_line(const Reply& reply, std::string_view text, bool last, bool with_enhanced) {
   char code[12];
   const std::string_view code_text(code, static_cast<std::size_t>(std::to_chars(code, code + sizeof code, reply.code).ptr - code));
   const bool add_enhanced = with_enhanced && is_enhanced_code(reply.enhanced, code[0]);
-  const std::string_view text = reply.text.empty() ? std::string_view() : std::string_view(reply.text[i]);
   // Built in place, one allocation a line (replies are a good share of all protocol lines).
   std::string line;
   line.reserve(std::min(code_text.size() + 2 + reply.enhanced.size() + text.size(), kMaxReplyLine - 2));
-  line.append(code_text).push_back(i + 1 == reply_lines(reply) ? ' ' : '-');
+  line.append(code_text).push_back(last ? ' ' : '-');
   if (add_enhanced) {
     line += reply.enhanced;
     if (!text.empty()) line += ' ';
   }
   const std::size_t text_at = line.size();
   line += text;
-  for (std::size_t k = text_at; k < line.size(); ++k) {  // as printable()
-    const auto u = static_cast<unsigned char>(line[k]);
-    if (u < 0x20 || u >= 0x7f) line[k] = '?';
+  if (!all_printable(text)) {
+    for (std::size_t k = text_at; k < line.size(); ++k) {  // as printable()
+      const auto u = static_cast<unsigned char>(line[k]);
+      if (u < 0x20 || u >= 0x7f) line[k] = '?';
+    }
   }
   if (line.size() > kMaxReplyLine - 2) line.resize(kMaxReplyLine - 2);
   return line;
+}
+
+std::string format_reply_line(const Reply& reply, std::size_t i, bool with_enhanced) {
+  const std::string_view text = reply.text.empty() ? std::string_view() : reply.text[i];
+  return format_reply_line(reply, text, i + 1 == reply_lines(reply), with_enhanced);
 }
 
 std::vector<std::string> format_reply(const Reply& reply, bool with_enhanced) {

@@ -93,6 +93,8 @@ std::vector<std::string> format_reply(const Reply& reply, bool with_enhanced);
 // reply_lines(reply) (a reply without text is one line).
 std::size_t reply_lines(const Reply& reply);
 std::string format_reply_line(const Reply& reply, std::size_t i, bool with_enhanced);
+// The same for a line of the reply's text given as it is (`last`: the final line).
+std::string format_reply_line(const Reply& reply, std::string_view text, bool last, bool with_enhanced);
 
 // Client side: turns the server's byte stream into replies. Bounded: a line longer than
 // kMaxReplyText or a reply of more than kMaxReplyLines lines makes the stream malformed.

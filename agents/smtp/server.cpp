@@ -151,8 +151,10 @@ void SmtpServer::reply(Reply r) {
   if (r.code < 200 || r.code > 599)  // a policy bug must not put garbage on the wire
     r = Reply::make(451, "4.3.0", "Error: local problem");
   const bool enhanced = config_.enhanced_status_codes && !r.intermediate();
-  for (std::size_t i = 0, n = reply_lines(r); i < n; ++i)
-    output_.push_back(Output{Output::Kind::Line, format_reply_line(r, i, enhanced), r.code});
+  if (r.text.empty()) output_.push_back(Output{Output::Kind::Line, format_reply_line(r, {}, true, enhanced), r.code});
+  std::size_t left = r.text.size();
+  for (const std::string_view text : r.text)
+    output_.push_back(Output{Output::Kind::Line, format_reply_line(r, text, --left == 0, enhanced), r.code});
   if (r.code == 421) {
     close();
     return;
