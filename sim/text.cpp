@@ -62,11 +62,29 @@ std::string stuff_leading_dots(std::string_view crlf_text) {
 
 namespace {
 char upper(char c) { return c >= 'a' && c <= 'z' ? static_cast<char>(c - 32) : c; }
+
+// Eight octets with A-Z turned to a-z (other octets, 8-bit ones included, unchanged): bit 5
+// is added where the low seven bits lie in 'A'..'Z' and the high bit is clear.
+std::uint64_t lower8(std::uint64_t w) {
+  constexpr std::uint64_t kOnes = 0x0101010101010101ULL, kHighs = kOnes * 0x80;
+  const std::uint64_t low7 = w & ~kHighs;
+  const std::uint64_t above_z = low7 + kOnes * (0x7f - 'Z');  // high bit: > 'Z'
+  const std::uint64_t from_a = low7 + kOnes * (0x80 - 'A');   // high bit: >= 'A'
+  const std::uint64_t upper = (from_a ^ above_z) & ~w & kHighs;
+  return w | (upper >> 2);
+}
 }  // namespace
 
 bool iequals(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i)
+  std::size_t i = 0;
+  for (; i + 8 <= a.size(); i += 8) {  // protocol keywords, addresses and names: a word at a time
+    std::uint64_t x, y;
+    std::memcpy(&x, a.data() + i, 8);
+    std::memcpy(&y, b.data() + i, 8);
+    if (x != y && lower8(x) != lower8(y)) return false;
+  }
+  for (; i < a.size(); ++i)
     if (upper(a[i]) != upper(b[i])) return false;
   return true;
 }
