@@ -60,6 +60,24 @@ std::string stuff_leading_dots(std::string_view crlf_text) {
   return out;
 }
 
+std::optional<std::string> stuff_if_canonical(std::string_view text) {
+  if (!text.empty() && text.back() != '\n') return std::nullopt;
+  std::string out;
+  out.reserve(text.size() + 16);
+  std::size_t from = 0;
+  if (!text.empty() && text[0] == '.') out += '.';
+  for (std::size_t nl = text.find('\n'); nl != std::string_view::npos; nl = text.find('\n', nl + 1)) {
+    if (nl == 0 || text[nl - 1] != '\r') return std::nullopt;
+    if (nl + 1 < text.size() && text[nl + 1] == '.') {
+      out.append(text.substr(from, nl + 1 - from));
+      out += '.';
+      from = nl + 1;
+    }
+  }
+  out.append(text.substr(from));
+  return out;
+}
+
 namespace {
 char upper(char c) { return c >= 'a' && c <= 'z' ? static_cast<char>(c - 32) : c; }
 

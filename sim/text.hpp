@@ -18,6 +18,9 @@ bool is_canonical_crlf(std::string_view text);
 bool has_8bit(std::string_view text);
 // Doubles the leading "." of every line of a CRLF text.
 std::string stuff_leading_dots(std::string_view crlf_text);
+// stuff_leading_dots(text) when text is already canonical (is_canonical_crlf), found in the
+// same pass; nothing when it is not, for the caller to canonicalise first.
+std::optional<std::string> stuff_if_canonical(std::string_view text);
 bool iequals(std::string_view a, std::string_view b);
 bool istarts_with(std::string_view text, std::string_view prefix);
 std::string to_upper(std::string_view text);

@@ -353,7 +353,8 @@ Pop3Server::Reply Pop3Server::do_list(const Args& a) {
 // A message as RETR and TOP send it: CRLF line ends, copied only when the store's are not.
 std::string Pop3Server::canonical_content(std::uint64_t id) {
   std::string content = maildrop_.content(user_, id);
-  return is_canonical_crlf(content) ? content : canonical_crlf(content);
+  if (is_canonical_crlf(content)) return content;  // moved out, not copied
+  return canonical_crlf(content);
 }
 
 Pop3Server::Reply Pop3Server::do_retr(const Args& a) {

@@ -78,9 +78,14 @@ SmtpClient::SmtpClient(ClientConfig config, Transaction transaction) : config_(s
 
 void SmtpClient::load(Transaction transaction) {
   txn_ = std::move(transaction);
-  if (!is_canonical_crlf(txn_.content)) txn_.content = canonical_crlf(txn_.content);
+  // Canonical text (the usual case) is checked and dot-stuffed in one pass.
+  if (auto wire = text::stuff_if_canonical(txn_.content)) {
+    wire_content_ = std::move(*wire);
+  } else {
+    txn_.content = canonical_crlf(txn_.content);
+    wire_content_ = dot_stuff(txn_.content);
+  }
   content_size_ = txn_.content.size();
-  wire_content_ = dot_stuff(txn_.content);
   std::string().swap(txn_.content);  // only the wire form is sent: one copy of the body, not two
   rcpt_replies_.assign(txn_.rcpt_to.size(), std::nullopt);
   mail_failure_.reset();

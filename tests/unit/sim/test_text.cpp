@@ -37,3 +37,29 @@ TEST_CASE("iequals folds A-Z and a-z only, at every position of a word or its ta
   CHECK_FALSE(iequals("ab", "abc"));
   CHECK(iequals("", ""));
 }
+
+TEST_CASE("stuff_if_canonical is stuff_leading_dots on canonical text and nothing otherwise", "[text]") {
+  using namespace mailsim::text;
+  const char* pieces[] = {"a", ".", "..", "\r\n", "\n", "\r", "x.y", " ."};
+  std::uint32_t seed = 5;
+  const auto rnd = [&](std::uint32_t n) {
+    seed = seed * 1664525u + 1013904223u;
+    return (seed >> 8) % n;
+  };
+  int canonical = 0;
+  for (int round = 0; round < 20000; ++round) {
+    std::string text;
+    for (int i = 0, n = static_cast<int>(rnd(10)); i < n; ++i) text += pieces[rnd(8)];
+    const std::optional<std::string> got = stuff_if_canonical(text);
+    if (is_canonical_crlf(text)) {
+      ++canonical;
+      REQUIRE(got);
+      REQUIRE(*got == stuff_leading_dots(text));
+    } else {
+      REQUIRE_FALSE(got);
+    }
+  }
+  CHECK(canonical > 1000);
+  CHECK(*stuff_if_canonical(".a\r\n.\r\n") == "..a\r\n..\r\n");
+  CHECK(*stuff_if_canonical("") == "");
+}
