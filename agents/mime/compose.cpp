@@ -25,10 +25,19 @@ bool has_control_break(std::string_view s) {
 // kept (QP will escape the lone CR), a non-empty body ends with CRLF. In the same pass,
 // whether it is 7bit per RFC 2045 §2.7: no NUL, no 8-bit octet, CR only in CRLF, lines up
 // to 998 octets. Runs between line feeds are copied whole.
+// True when every CR of `text` begins a CRLF.
+bool crs_end_lines(std::string_view text) {
+  for (std::size_t cr = text.find('\r'); cr != std::string_view::npos; cr = text.find('\r', cr + 1))
+    if (cr + 1 == text.size() || text[cr + 1] != '\n') return false;
+  return true;
+}
+
 std::string normalize_body(std::string_view body, bool& seven_bit) {
   std::string out;
   out.reserve(body.size() + body.size() / 32 + 2);
-  seven_bit = true;
+  // 7bit (RFC 2045 section 2.7): no 8-bit octets, NUL or CR outside CRLF anywhere (found in
+  // whole-text scans), and lines of at most 998 octets (checked line by line below).
+  seven_bit = !text::has_8bit(body) && body.find('\0') == std::string_view::npos && crs_end_lines(body);
   std::size_t pos = 0;
   while (pos < body.size()) {
     const std::size_t lf = body.find('\n', pos);
@@ -43,9 +52,7 @@ std::string normalize_body(std::string_view body, bool& seven_bit) {
         out.append("\r\n");
       }
     }
-    if (seven_bit)
-      seven_bit = line.size() <= 998 && !text::has_8bit(line) && line.find('\r') == std::string_view::npos &&
-                  line.find('\0') == std::string_view::npos;
+    if (line.size() > 998) seven_bit = false;
     pos = lf == std::string_view::npos ? body.size() : lf + 1;
   }
   if (!out.empty() && !out.ends_with("\r\n")) out += "\r\n";  // then its last line ended in a bare CR
