@@ -130,7 +130,7 @@ void Mua::poll() {
       const auto& m = o.result.messages[i];
       const std::int64_t record = records[i];
       if (!m.uid.empty()) seen_uids_.insert(m.uid);
-      const auto parsed = mime::parse_headers(m.content);  // Message-ID and Subject only
+      const auto parsed = mime::parse_headers(m.content, {"Message-ID", "Subject"});
       const std::string msg =
           ctx_.correlation.message_of_message_id(mime::strip_angle_brackets(parsed.header("Message-ID").value_or("")));
       trace::LocalCopyKept f;

@@ -23,10 +23,15 @@ struct HeaderScan {
 
 // Reads header fields up to the blank line. A line that is not a field (no colon, bad name)
 // ends the block and starts the body, as Python's email parser does; bare LF is accepted.
-HeaderScan scan_headers(std::string_view s, bool skip_mbox_from, bool collect = true) {
+// `only`, when given, names the fields to keep (the others are still read, and counted
+// against kMaxHeaders, but not copied).
+HeaderScan scan_headers(std::string_view s, bool skip_mbox_from, bool collect = true,
+                        std::initializer_list<std::string_view> only = {}) {
   HeaderScan r;
   std::size_t pos = 0;
+  std::size_t fields = 0;  // fields read before the bound
   bool dropping = false;  // past kMaxHeaders: later fields and their continuations are ignored
+  bool keeping = false;   // the current field is copied (its continuations then are too)
   if (skip_mbox_from && s.starts_with("From ")) {
     const std::size_t nl = s.find('\n');
     pos = nl == std::string_view::npos ? s.size() : nl + 1;
@@ -42,7 +47,7 @@ HeaderScan scan_headers(std::string_view s, bool skip_mbox_from, bool collect = 
       break;
     }
     if (is_wsp(line.front())) {  // continuation: unfolding removes only the line break
-      if (collect && !dropping && !r.headers.empty()) {
+      if (keeping && !dropping && !r.headers.empty()) {
         std::string& v = r.headers.back().value;
         v.append(line.substr(0, kMaxHeaderValue - std::min(kMaxHeaderValue, v.size())));
       }
@@ -56,8 +61,12 @@ HeaderScan scan_headers(std::string_view s, bool skip_mbox_from, bool collect = 
       r.fields_end = r.body_start = pos;
       break;
     }
-    dropping = r.headers.size() >= kMaxHeaders;
-    if (collect && !dropping)
+    dropping = fields >= kMaxHeaders;
+    if (!dropping) ++fields;
+    keeping = collect && (only.size() == 0 || std::any_of(only.begin(), only.end(), [&](std::string_view want) {
+                            return iequals(name, want);
+                          }));
+    if (keeping && !dropping)
       r.headers.push_back({std::string(name), std::string(line.substr(colon + 1, kMaxHeaderValue))});
     pos = next;
   }
@@ -360,10 +369,10 @@ Message parse(std::string_view raw) {
   return m;
 }
 
-Message parse_headers(std::string_view raw) {
+Message parse_headers(std::string_view raw, std::initializer_list<std::string_view> only) {
   Message m;
   try {
-    m.headers = scan_headers(raw, true).headers;
+    m.headers = scan_headers(raw, true, true, only).headers;
   } catch (const std::exception&) {  // allocation failure only, as in parse()
   }
   return m;

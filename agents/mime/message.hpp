@@ -3,6 +3,7 @@
 // function here throws or recurses without bound, whatever the bytes.
 #include <cstddef>
 #include <optional>
+#include <initializer_list>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -41,8 +42,9 @@ struct Message {
 
 Message parse(std::string_view raw);
 // Only the top-level header fields (`headers`; `root` stays empty): for a reader that needs a
-// field or two, without decoding the body.
-Message parse_headers(std::string_view raw);
+// field or two, without decoding the body. With `only`, just the fields of those names (in
+// their order, each value as parse() gives it), without copying the others.
+Message parse_headers(std::string_view raw, std::initializer_list<std::string_view> only = {});
 
 // RFC 2047 encoded-words (B and Q) decoded to UTF-8; whitespace between adjacent encoded-words
 // is dropped; a malformed word is kept as it is. ISO-8859-1 and Windows-1252 are converted.

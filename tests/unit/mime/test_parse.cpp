@@ -4,6 +4,7 @@
 
 #include "agents/mime/compose.hpp"
 #include "agents/mime/message.hpp"
+#include "sim/text.hpp"
 #include "helpers.hpp"
 
 using namespace mailsim::mime;
@@ -254,4 +255,29 @@ TEST_CASE("header and part limits hold", "[parse][robust]") {
   raw += "; name*99999999999999999999=x; name*0=a\r\n\r\n";
   m = parse(raw);
   CHECK(m.root.content_type == "text/plain");
+}
+
+TEST_CASE("parse_headers with `only` keeps exactly those fields, as the full parse gives them", "[parse][headers]") {
+  // Folded values, repeated and case-varied names, lines that end the header section, and more
+  // fields than kMaxHeaders (later ones are dropped, whether kept or not).
+  const std::vector<std::string> lines = {"Subject: one\r\n", "subject:  two \r\n", " folded\r\n", "\tmore\r\n",
+                                          "Message-ID: <a@b>\r\n", "X-Other: x\r\n", "Received: r\r\n",
+                                          "MESSAGE-ID:<c@d>\r\n", "not a field\r\n", "\r\n", "Body\r\n"};
+  std::mt19937 rng(21);
+  for (int round = 0; round < 3000; ++round) {
+    std::string raw;
+    const bool many = round % 100 == 0;
+    if (many) for (std::size_t i = 0; i < kMaxHeaders - 1; ++i) raw += "X-Filler: f\r\n";
+    for (int i = 0, n = static_cast<int>(rng() % 12); i < n; ++i) raw += lines[rng() % lines.size()];
+    const Message all = parse_headers(raw), some = parse_headers(raw, {"Message-ID", "Subject"});
+    std::vector<Header> want;
+    for (const Header& h : all.headers)
+      if (mailsim::text::iequals(h.name, "Message-ID") || mailsim::text::iequals(h.name, "Subject")) want.push_back(h);
+    REQUIRE(some.headers.size() == want.size());
+    for (std::size_t i = 0; i < want.size(); ++i) {
+      CHECK(some.headers[i].name == want[i].name);
+      CHECK(some.headers[i].value == want[i].value);
+    }
+    CHECK(some.header("Subject") == all.header("Subject"));
+  }
 }
