@@ -1,5 +1,6 @@
 #include "agents/trace/json_writer.hpp"
 
+#include <array>
 #include <bit>
 #include <charconv>
 #include <cmath>
@@ -43,6 +44,13 @@ constexpr std::uint64_t special_octets(std::uint64_t w) {
          zero_octets(w ^ (kOnes * '\\'));
 }
 
+// Octets a JSON string holds as they are: printable ASCII but the quote and the backslash.
+constexpr std::array<bool, 256> kPlainOctet = [] {
+  std::array<bool, 256> t{};
+  for (int c = 0x20; c < 0x80; ++c) t[static_cast<std::size_t>(c)] = c != '"' && c != '\\';
+  return t;
+}();
+
 // The end of the run of plain printable ASCII that starts at `i`.
 std::size_t plain_ascii_run(std::string_view s, std::size_t i) {
   // Big-endian: the octet-by-octet scan of the caller does the work.
@@ -82,51 +90,72 @@ void JsonWriter::put(std::string_view s) {
 }
 
 void JsonWriter::put_string(std::string_view s) {
-  put('"');
+  // Written through a pointer with room checked per piece (a plain run, an escape, a UTF-8
+  // sequence), not per call into put(): message text escapes a CRLF every line or so.
+  char* p = room(s.size() + 2 + 16);
+  char* end = out_.data() + out_.size();
+  const auto ensure = [&](std::size_t n) {
+    if (static_cast<std::size_t>(end - p) >= n) return;
+    len_ = static_cast<std::size_t>(p - out_.data());
+    p = room(n);
+    end = out_.data() + out_.size();
+  };
+  const auto copy = [&](const char* from, std::size_t n) {
+    ensure(n);
+    std::memcpy(p, from, n);
+    p += n;
+  };
+  *p++ = '"';
   std::size_t i = 0;
   while (i < s.size()) {
     // Most of a trace is printable ASCII: find the end of such a run eight octets at a time
     // and copy it at once.
     std::size_t plain = plain_ascii_run(s, i);
-    while (plain < s.size()) {
-      const unsigned char c = static_cast<unsigned char>(s[plain]);
-      if (c < 0x20 || c >= 0x80 || c == '"' || c == '\\') break;
-      ++plain;
-    }
+    while (plain < s.size() && kPlainOctet[static_cast<unsigned char>(s[plain])]) ++plain;
     if (plain > i) {
-      put(s.substr(i, plain - i));
+      copy(s.data() + i, plain - i);
       i = plain;
       if (i == s.size()) break;
     }
     const unsigned char c = static_cast<unsigned char>(s[i]);
     if (c < 0x80) {
+      char two = 0;
       switch (c) {
-        case '"': put("\\\""); break;
-        case '\\': put("\\\\"); break;
-        case '\b': put("\\b"); break;
-        case '\f': put("\\f"); break;
-        case '\n': put("\\n"); break;
-        case '\r': put("\\r"); break;
-        case '\t': put("\\t"); break;
-        default: {  // the other controls (printable ASCII never gets here)
-          static constexpr char kHex[] = "0123456789abcdef";
-          const char u[6] = {'\\', 'u', '0', '0', kHex[c >> 4], kHex[c & 0xF]};
-          put(std::string_view(u, 6));
-        }
+        case '"': two = '"'; break;
+        case '\\': two = '\\'; break;
+        case '\b': two = 'b'; break;
+        case '\f': two = 'f'; break;
+        case '\n': two = 'n'; break;
+        case '\r': two = 'r'; break;
+        case '\t': two = 't'; break;
+        default: break;
+      }
+      ensure(6);
+      if (two != 0) {
+        p[0] = '\\';
+        p[1] = two;
+        p += 2;
+      } else {  // the other controls (printable ASCII never gets here)
+        static constexpr char kHex[] = "0123456789abcdef";
+        const char u[6] = {'\\', 'u', '0', '0', kHex[c >> 4], kHex[c & 0xF]};
+        std::memcpy(p, u, 6);
+        p += 6;
       }
       ++i;
       continue;
     }
     const std::size_t n = utf8_length(s, i);
     if (n == 0) {
-      put("\xEF\xBF\xBD");  // U+FFFD REPLACEMENT CHARACTER
+      copy("\xEF\xBF\xBD", 3);  // U+FFFD REPLACEMENT CHARACTER
       ++i;
     } else {
-      put(s.substr(i, n));
+      copy(s.data() + i, n);
       i += n;
     }
   }
-  put('"');
+  ensure(1);
+  *p++ = '"';
+  len_ = static_cast<std::size_t>(p - out_.data());
 }
 
 void JsonWriter::separate() {
