@@ -42,32 +42,18 @@ bool is_canonical_crlf(std::string_view text) {
   return true;
 }
 
-std::string stuff_leading_dots(std::string_view crlf_text) {
-  // Copies whole runs between the lines that start with a dot (found with memchr-speed
-  // searches), not octet by octet: message bodies are the bulk of every run.
-  std::string out;
-  out.reserve(crlf_text.size() + 16);
-  std::size_t from = 0;
-  if (!crlf_text.empty() && crlf_text[0] == '.') out += '.';
-  for (std::size_t nl = crlf_text.find('\n'); nl != std::string_view::npos; nl = crlf_text.find('\n', nl + 1)) {
-    if (nl + 1 < crlf_text.size() && crlf_text[nl + 1] == '.') {
-      out.append(crlf_text.substr(from, nl + 1 - from));
-      out += '.';
-      from = nl + 1;
-    }
-  }
-  out.append(crlf_text.substr(from));
-  return out;
-}
-
-std::optional<std::string> stuff_if_canonical(std::string_view text) {
-  if (!text.empty() && text.back() != '\n') return std::nullopt;
+namespace {
+// Dot-stuffing: copies whole runs between the lines that start with a dot (found with
+// memchr-speed searches), not octet by octet: message bodies are the bulk of every run. With
+// `only_canonical`, gives up (nothing) at the first LF without its CR, or no final LF.
+std::optional<std::string> stuff(std::string_view text, bool only_canonical) {
+  if (only_canonical && !text.empty() && text.back() != '\n') return std::nullopt;
   std::string out;
   out.reserve(text.size() + 16);
   std::size_t from = 0;
   if (!text.empty() && text[0] == '.') out += '.';
   for (std::size_t nl = text.find('\n'); nl != std::string_view::npos; nl = text.find('\n', nl + 1)) {
-    if (nl == 0 || text[nl - 1] != '\r') return std::nullopt;
+    if (only_canonical && (nl == 0 || text[nl - 1] != '\r')) return std::nullopt;
     if (nl + 1 < text.size() && text[nl + 1] == '.') {
       out.append(text.substr(from, nl + 1 - from));
       out += '.';
@@ -77,6 +63,11 @@ std::optional<std::string> stuff_if_canonical(std::string_view text) {
   out.append(text.substr(from));
   return out;
 }
+}  // namespace
+
+std::string stuff_leading_dots(std::string_view crlf_text) { return *stuff(crlf_text, false); }
+
+std::optional<std::string> stuff_if_canonical(std::string_view text) { return stuff(text, true); }
 
 namespace {
 char upper(char c) { return c >= 'a' && c <= 'z' ? static_cast<char>(c - 32) : c; }

@@ -56,33 +56,10 @@ std::size_t count_fields(std::string_view message, std::string_view name) {
   return FieldIndex(message).count(name);
 }
 
-// One walk, by header_block_end's rules (an mbox "From " line skipped, the section ends at an
-// empty line or at a line that is not a field), noting each field's name on the way.
-FieldIndex::FieldIndex(std::string_view message) : fields_end_(message.size()) {
+// One walk for both: the section's end and its fields' names.
+FieldIndex::FieldIndex(std::string_view message) {
   names_.reserve(16);  // a composed message has about a dozen fields: one allocation, not five
-  std::size_t pos = 0;
-  if (message.starts_with("From ")) pos = std::min(message.find('\n'), message.size() - 1) + 1;
-  while (pos < message.size()) {
-    const std::size_t nl = message.find('\n', pos);
-    const std::size_t next = nl == std::string_view::npos ? message.size() : nl + 1;
-    std::string_view line = message.substr(pos, (nl == std::string_view::npos ? message.size() : nl) - pos);
-    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-    if (line.empty()) {
-      fields_end_ = pos;
-      break;
-    }
-    if (!detail::is_wsp(line.front())) {  // a continuation line belongs to the field before it
-      const std::size_t colon = line.find(':');
-      std::string_view name = colon == std::string_view::npos ? line : line.substr(0, colon);
-      while (!name.empty() && detail::is_wsp(name.back())) name.remove_suffix(1);
-      if (colon == std::string_view::npos || !valid_field_name(name)) {
-        fields_end_ = pos;
-        break;
-      }
-      names_.push_back(name);
-    }
-    pos = next;
-  }
+  fields_end_ = header_block_end(message, names_);
 }
 
 std::size_t FieldIndex::count(std::string_view name) const {

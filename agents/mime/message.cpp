@@ -26,7 +26,8 @@ struct HeaderScan {
 // `only`, when given, names the fields to keep (the others are still read, and counted
 // against kMaxHeaders, but not copied).
 HeaderScan scan_headers(std::string_view s, bool skip_mbox_from, bool collect = true,
-                        std::initializer_list<std::string_view> only = {}) {
+                        std::initializer_list<std::string_view> only = {},
+                        std::vector<std::string_view>* names = nullptr) {
   HeaderScan r;
   std::size_t pos = 0;
   std::size_t fields = 0;  // fields read before the bound
@@ -61,6 +62,7 @@ HeaderScan scan_headers(std::string_view s, bool skip_mbox_from, bool collect = 
       r.fields_end = r.body_start = pos;
       break;
     }
+    if (names) names->push_back(name);  // every field, the bound notwithstanding
     dropping = fields >= kMaxHeaders;
     if (!dropping) ++fields;
     keeping = collect && (only.size() == 0 || std::any_of(only.begin(), only.end(), [&](std::string_view want) {
@@ -399,6 +401,10 @@ std::string text_body(const Message& message) {
 
 // Only where the fields end: no field is copied (every relay and delivery asks this).
 std::size_t header_block_end(std::string_view message) { return scan_headers(message, true, false).fields_end; }
+
+std::size_t header_block_end(std::string_view message, std::vector<std::string_view>& names) {
+  return scan_headers(message, true, false, {}, &names).fields_end;
+}
 
 std::string strip_angle_brackets(std::string_view value) {
   std::size_t b = 0, e = value.size();

@@ -60,6 +60,8 @@ std::string text_body(const Message& message);
 // blank separator line (or of the first line that is not a field). message.size() when the
 // whole message is header fields.
 std::size_t header_block_end(std::string_view message);
+// The same, adding the name of every field of the section to `names` (views into `message`).
+std::size_t header_block_end(std::string_view message, std::vector<std::string_view>& names);
 
 // A Message-ID (or any msg-id) without its angle brackets and surrounding spaces.
 std::string strip_angle_brackets(std::string_view value);

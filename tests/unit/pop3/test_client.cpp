@@ -284,9 +284,7 @@ TEST_CASE("a retrieved message is the same whatever its lines and chunks, and ov
     ClientConfig c{"alice", "secret"};
     c.max_message_octets = cap;
     Scripted s(c);
-    s.reply("+OK hi\r\n");
-    s.reply("+OK\r\n");
-    s.reply("+OK\r\n");
+    for (const char* reply : {"+OK hi\r\n", "+OK\r\n", "+OK\r\n"}) s.reply(reply);  // greeting, USER, PASS
     REQUIRE(s.reply("+OK 1 " + std::to_string(want.size()) + "\r\n") == "RETR 1\r\n");
     std::string got = "+OK\r\n" + wire;
     std::string sent;
