@@ -220,16 +220,7 @@ void Pop3Client::retr_line(const LineView& line) {
   if (body_too_big_) return;
   std::string_view text = line.text;
   if (text.starts_with('.')) text.remove_prefix(1);  // undo byte-stuffing
-  if (line.overlong || body_.size() + text.size() + 2 > config_.max_message_octets) {
-    body_too_big_ = true;  // keep reading to the final "." but stop storing
-    body_.clear();
-    body_.shrink_to_fit();
-    reader_.set_limit(kMaxStatusLine);  // the rest is skipped line by line
-    return;
-  }
-  body_.append(text).append("\r\n");
-  // The next line may only use what is left of the budget, so reader + body stay under the cap.
-  reader_.set_limit(std::max<std::size_t>(config_.max_message_octets - body_.size(), 2));
+  keep_body(text, "\r\n", line.overlong);
 }
 
 // A run of message lines that need only copying (CRLF-ended, within the bound, no leading
@@ -237,15 +228,21 @@ void Pop3Client::retr_line(const LineView& line) {
 // means over it at one of its lines.
 void Pop3Client::take_plain_body() {
   const std::string_view run = reader_.plain_run('.');
-  if (run.empty()) return;
-  if (body_.size() + run.size() > config_.max_message_octets) {
+  if (!run.empty()) keep_body(run, {}, false);
+}
+
+// Message text (and the line end to put after it) kept within the budget; past it (or after an
+// overlong line) the message is dropped, but read on to its final ".".
+void Pop3Client::keep_body(std::string_view text, std::string_view line_end, bool overlong) {
+  if (overlong || body_.size() + text.size() + line_end.size() > config_.max_message_octets) {
     body_too_big_ = true;
     body_.clear();
     body_.shrink_to_fit();
-    reader_.set_limit(kMaxStatusLine);
+    reader_.set_limit(kMaxStatusLine);  // the rest is skipped line by line
     return;
   }
-  body_.append(run);
+  body_.append(text).append(line_end);
+  // The next line may only use what is left of the budget, so reader + body stay under the cap.
   reader_.set_limit(std::max<std::size_t>(config_.max_message_octets - body_.size(), 2));
 }
 

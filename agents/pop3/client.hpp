@@ -96,6 +96,7 @@ class Pop3Client {
   void uidl_err(std::string_view text);
   void retr_line(const LineView& line);
   void take_plain_body();
+  void keep_body(std::string_view text, std::string_view line_end, bool overlong);
   void retr_ok(std::string_view text);
   void retr_err(std::string_view text);
   void dele_ok(std::string_view text);

@@ -70,7 +70,6 @@ bool is_enhanced_code(std::string_view code, char class_digit) {
   return pos == code.size();
 }
 
-std::size_t reply_lines(const Reply& reply) { return reply.text.empty() ? 1 : reply.text.size(); }
 
 namespace {
 // True when every octet is printable ASCII: one pass without branches, which the compiler
@@ -109,15 +108,10 @@ std::string format_reply_line(const Reply& reply, std::string_view text, bool la
   return line;
 }
 
-std::string format_reply_line(const Reply& reply, std::size_t i, bool with_enhanced) {
-  const std::string_view text = reply.text.empty() ? std::string_view() : reply.text[i];
-  return format_reply_line(reply, text, i + 1 == reply_lines(reply), with_enhanced);
-}
-
 std::vector<std::string> format_reply(const Reply& reply, bool with_enhanced) {
   std::vector<std::string> out;
-  out.reserve(reply_lines(reply));
-  for (std::size_t i = 0; i < reply_lines(reply); ++i) out.push_back(format_reply_line(reply, i, with_enhanced));
+  out.reserve(std::max<std::size_t>(reply.text.size(), 1));
+  for_each_reply_line(reply, with_enhanced, [&](std::string line) { out.push_back(std::move(line)); });
   return out;
 }
 

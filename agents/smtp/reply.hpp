@@ -89,12 +89,16 @@ bool is_enhanced_code(std::string_view code, char class_digit);
 // fit 512 octets with its CRLF, and control or 8-bit bytes become '?', so text echoed from
 // the peer can never break the framing. The enhanced code is added only when asked and valid.
 std::vector<std::string> format_reply(const Reply& reply, bool with_enhanced);
-// The same one line at a time, for a caller that keeps lines elsewhere: line i of
-// reply_lines(reply) (a reply without text is one line).
-std::size_t reply_lines(const Reply& reply);
-std::string format_reply_line(const Reply& reply, std::size_t i, bool with_enhanced);
-// The same for a line of the reply's text given as it is (`last`: the final line).
+// One line of it: `text` is a line of the reply's text, `last` says it is the final one.
 std::string format_reply_line(const Reply& reply, std::string_view text, bool last, bool with_enhanced);
+// The same lines one at a time, in order, to emit(std::string), for a caller that keeps them
+// elsewhere (a reply without text is one line).
+template <class Emit>
+void for_each_reply_line(const Reply& reply, bool with_enhanced, Emit&& emit) {
+  if (reply.text.empty()) return emit(format_reply_line(reply, {}, true, with_enhanced));
+  std::size_t left = reply.text.size();
+  for (const std::string_view text : reply.text) emit(format_reply_line(reply, text, --left == 0, with_enhanced));
+}
 
 // Client side: turns the server's byte stream into replies. Bounded: a line longer than
 // kMaxReplyText or a reply of more than kMaxReplyLines lines makes the stream malformed.

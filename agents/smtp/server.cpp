@@ -94,14 +94,7 @@ void SmtpServer::on_data_line(const LineView& line) {
   t.line_too_long = t.line_too_long || line.overlong;
   std::string_view text = line.text;
   if (!text.empty() && text.front() == '.') text.remove_prefix(1);  // un-stuff
-  t.content_size += text.size() + 2;
-  t.too_big = t.too_big || t.content_size > config_.max_message_size;
-  if (t.too_big || t.line_too_long || t.bare_lf) {
-    // The message will be refused after the dot: stop holding it.
-    std::string().swap(t.content);
-    return;
-  }
-  t.content.append(text).append("\r\n");
+  keep_data(text, "\r\n");
 }
 
 // A run of message lines that need nothing but copying (each ends in CRLF, fits the bound,
@@ -109,15 +102,21 @@ void SmtpServer::on_data_line(const LineView& line) {
 void SmtpServer::take_plain_data() {
   const std::string_view run = reader_.plain_run('.');
   if (run.empty()) return;
+  txn_.previous_line_crlf = true;
+  keep_data(run, {});
+}
+
+// Message text (and the line end to put after it) counted against the size limit and kept,
+// unless the message will be refused after the dot: then it is no longer held.
+void SmtpServer::keep_data(std::string_view text, std::string_view line_end) {
   MailTransaction& t = txn_;
-  t.previous_line_crlf = true;
-  t.content_size += run.size();
+  t.content_size += text.size() + line_end.size();
   t.too_big = t.too_big || t.content_size > config_.max_message_size;
   if (t.too_big || t.line_too_long || t.bare_lf) {
     std::string().swap(t.content);
     return;
   }
-  t.content.append(run);
+  t.content.append(text).append(line_end);
 }
 
 // The terminating dot: judge the message, answer once, and end the transaction.
@@ -151,10 +150,9 @@ void SmtpServer::reply(Reply r) {
   if (r.code < 200 || r.code > 599)  // a policy bug must not put garbage on the wire
     r = Reply::make(451, "4.3.0", "Error: local problem");
   const bool enhanced = config_.enhanced_status_codes && !r.intermediate();
-  if (r.text.empty()) output_.push_back(Output{Output::Kind::Line, format_reply_line(r, {}, true, enhanced), r.code});
-  std::size_t left = r.text.size();
-  for (const std::string_view text : r.text)
-    output_.push_back(Output{Output::Kind::Line, format_reply_line(r, text, --left == 0, enhanced), r.code});
+  for_each_reply_line(r, enhanced, [&](std::string line) {
+    output_.push_back(Output{Output::Kind::Line, std::move(line), r.code});
+  });
   if (r.code == 421) {
     close();
     return;

@@ -135,6 +135,7 @@ class SmtpServer {
   void on_line(const LineView& line);
   void on_data_line(const LineView& line);
   void take_plain_data();
+  void keep_data(std::string_view text, std::string_view line_end);
   void finish_data();
   void reply(Reply r);
   void reset_transaction();
